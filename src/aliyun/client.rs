@@ -1,0 +1,309 @@
+//! The Alibaba Cloud RPC client.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use tracing::Instrument;
+
+use super::endpoint::{normalize, Overrides};
+use super::sign::{percent_encode_into, v1};
+use super::{envelope, Action, ErrorCode, Params};
+use crate::credentials::{Credentials, EnvironmentProvider, ProvideCredentials};
+use crate::error::Error;
+use crate::transport::{Transport, TransportConfig};
+
+/// Environment variable naming the default region.
+const ENV_REGION: &str = "ALIBABA_CLOUD_REGION_ID";
+
+/// A client for Alibaba Cloud RPC APIs. Cheap to clone (an `Arc` inside), `Send + Sync`, and
+/// every clone shares one connection pool.
+///
+/// ```
+/// use alibaba_openapi::aliyun::{Client, Credentials};
+/// let client = Client::builder()
+///     .region("cn-shanghai")
+///     .credentials(Credentials::new("LTAI5tExample", "secret"))
+///     .build()?;
+/// assert!(!format!("{client:?}").contains("secret"));
+/// # Ok::<(), alibaba_openapi::Error<alibaba_openapi::aliyun::ErrorCode>>(())
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    transport: Transport,
+    credentials: Arc<dyn ProvideCredentials>,
+    region: Option<String>,
+    overrides: Overrides,
+    versions: HashMap<String, String>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("region", &self.inner.region)
+            .field("endpoints", &self.inner.overrides)
+            .field("api_versions", &self.inner.versions)
+            .field("credentials", &self.inner.credentials)
+            .field("transport", &self.inner.transport)
+            .finish()
+    }
+}
+
+impl Client {
+    /// Starts building a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// Sends a request and decodes its typed answer.
+    ///
+    /// Required parameters were checked when the request was built; here the endpoint and the
+    /// credentials are resolved, the request is signed (signature v1, fresh nonce and
+    /// timestamp) and sent, and every failure shape of the answer becomes an [`Error`].
+    pub async fn send<A: Action>(&self, action: &A) -> Result<A::Output, Error<A::ErrorCode>> {
+        let span = tracing::info_span!(
+            "alibaba_openapi.call",
+            product = action.product().name(),
+            action = action.action(),
+            attempt = 1u32,
+            status = tracing::field::Empty,
+            request_id = tracing::field::Empty,
+            latency_ms = tracing::field::Empty,
+        );
+        self.send_attempt(action).instrument(span).await
+    }
+
+    async fn send_attempt<A: Action>(
+        &self,
+        action: &A,
+    ) -> Result<A::Output, Error<A::ErrorCode>> {
+        let inner = &self.inner;
+        let product = action.product();
+        let endpoint = inner
+            .overrides
+            .resolve(product, inner.region.as_deref())
+            .ok_or_else(|| {
+                Error::invalid(
+                    "region",
+                    format!(
+                        "is needed to find the {} endpoint; set `.region(\"cn-shanghai\")` on \
+                         the client builder, {ENV_REGION}, or an endpoint URL",
+                        product.name()
+                    ),
+                )
+            })?;
+        let credentials = inner
+            .credentials
+            .provide_credentials()
+            .await
+            .and_then(|c| c.validate().map(|()| c))
+            .map_err(|e| Error::Credentials {
+                message: e.to_string(),
+            })?;
+        let version = inner
+            .versions
+            .get(product.code())
+            .map_or(product.version(), String::as_str);
+
+        let mut params = Params::new();
+        action.write_params(&mut params);
+        let query = signed_query(&credentials, action.action(), version, &params);
+        let mut url = String::with_capacity(endpoint.len() + 2 + query.len());
+        url.push_str(&endpoint);
+        url.push_str("/?");
+        url.push_str(&query);
+
+        let started = Instant::now();
+        let request = inner.transport.http().post(url);
+        let response = inner.transport.execute(request).await?;
+        let span = tracing::Span::current();
+        span.record("status", response.status);
+        span.record("latency_ms", started.elapsed().as_millis() as u64);
+        let result = envelope::decode(product, response.status, &response.body);
+        match &result {
+            Ok(_) => tracing::debug!("call succeeded"),
+            Err(e) => {
+                if let Some(id) = e.request_id() {
+                    span.record("request_id", id);
+                }
+                tracing::debug!(error = %e, "call failed");
+            }
+        }
+        result
+    }
+}
+
+/// Builds the signed query string: common parameters, the action's parameters and
+/// `Signature`, every value RFC 3986-encoded.
+fn signed_query(credentials: &Credentials, action: &str, version: &str, params: &Params) -> String {
+    let timestamp = Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let nonce = format!("{:032x}", fastrand::u128(..));
+    let mut all: Vec<(&str, &str)> = Vec::with_capacity(params.len() + 9);
+    all.extend([
+        ("AccessKeyId", credentials.access_key_id()),
+        ("Action", action),
+        ("Format", "JSON"),
+        ("SignatureMethod", v1::SIGNATURE_METHOD),
+        ("SignatureNonce", nonce.as_str()),
+        ("SignatureVersion", v1::SIGNATURE_VERSION),
+        ("Timestamp", timestamp.as_str()),
+        ("Version", version),
+    ]);
+    if let Some(token) = credentials.security_token() {
+        all.push(("SecurityToken", token));
+    }
+    all.extend(params.iter());
+    let mut query = v1::canonical_query(all);
+    let string_to_sign = v1::string_to_sign_from_canonical("POST", &query);
+    let signature = v1::sign(credentials.access_key_secret(), &string_to_sign);
+    query.push_str("&Signature=");
+    percent_encode_into(&mut query, &signature);
+    query
+}
+
+/// Builds a [`Client`].
+#[derive(Default)]
+pub struct ClientBuilder {
+    region: Option<String>,
+    credentials: Option<Arc<dyn ProvideCredentials>>,
+    invalid_credentials: Option<crate::credentials::CredentialsError>,
+    endpoint_url: Option<String>,
+    versions: HashMap<String, String>,
+    transport: TransportConfig,
+    http: Option<reqwest::Client>,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("region", &self.region)
+            .field("credentials", &self.credentials)
+            .field("endpoint_url", &self.endpoint_url)
+            .field("api_versions", &self.versions)
+            .field("transport", &self.transport)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientBuilder {
+    /// The region whose endpoints are used, e.g. `cn-shanghai` (default:
+    /// `ALIBABA_CLOUD_REGION_ID`). LinkWAN serves `cn-shanghai` and `cn-hangzhou`.
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+
+    /// Static credentials (default: the environment, `ALIBABA_CLOUD_ACCESS_KEY_ID`,
+    /// `ALIBABA_CLOUD_ACCESS_KEY_SECRET`, `ALIBABA_CLOUD_SECURITY_TOKEN`, read at each call).
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.invalid_credentials = credentials.validate().err();
+        self.credentials = Some(Arc::new(credentials));
+        self
+    }
+
+    /// A credentials provider asked before every request.
+    pub fn credentials_provider(mut self, provider: impl ProvideCredentials + 'static) -> Self {
+        self.invalid_credentials = None;
+        self.credentials = Some(Arc::new(provider));
+        self
+    }
+
+    /// Sends every product's requests to this URL (`https://host`, `http://127.0.0.1:8080`
+    /// or a bare host), ahead of `ALIBABA_CLOUD_ENDPOINT_URL_<PRODUCT>` and
+    /// `ALIBABA_CLOUD_ENDPOINT_URL`.
+    pub fn endpoint_url(mut self, url: impl AsRef<str>) -> Self {
+        self.endpoint_url = Some(normalize(url.as_ref()));
+        self
+    }
+
+    /// Uses another API version of a product, by product code: e.g.
+    /// `.api_version("linkwan", "2018-12-30")`.
+    pub fn api_version(mut self, product_code: &str, version: impl Into<String>) -> Self {
+        self.versions
+            .insert(product_code.to_ascii_lowercase(), version.into());
+        self
+    }
+
+    /// Time allowed to establish a connection (default 5 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.transport.connect_timeout = timeout;
+        self
+    }
+
+    /// Time allowed between reads of a response (default 10 s).
+    pub fn read_timeout(mut self, timeout: Duration) -> Self {
+        self.transport.read_timeout = timeout;
+        self
+    }
+
+    /// Largest response body accepted (default 10 MiB).
+    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+        self.transport.max_response_bytes = bytes;
+        self
+    }
+
+    /// Sends through this `reqwest::Client` (and its connection pool) instead of our own.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// Builds the client, reading the environment for what was not set.
+    ///
+    /// Fails when static credentials lack an ID or a secret, or the HTTP client cannot be
+    /// created.
+    pub fn build(self) -> Result<Client, Error<ErrorCode>> {
+        self.build_with(
+            &|name| std::env::var(name).ok(),
+            std::env::vars().filter(|(k, _)| k.starts_with("ALIBABA_CLOUD_ENDPOINT_URL")),
+        )
+    }
+
+    fn build_with(
+        self,
+        lookup: &dyn Fn(&str) -> Option<String>,
+        vars: impl Iterator<Item = (String, String)>,
+    ) -> Result<Client, Error<ErrorCode>> {
+        if let Some(e) = self.invalid_credentials {
+            return Err(Error::Credentials {
+                message: e.to_string(),
+            });
+        }
+        let credentials: Arc<dyn ProvideCredentials> = match self.credentials {
+            Some(provider) => provider,
+            None => Arc::new(EnvironmentProvider::new()),
+        };
+        let mut overrides = Overrides::from_vars(vars);
+        overrides.builder = self.endpoint_url;
+        let region = self
+            .region
+            .or_else(|| lookup(ENV_REGION))
+            .filter(|r| !r.trim().is_empty());
+        if let Some(region) = &region {
+            if !region
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            {
+                return Err(Error::invalid(
+                    "region",
+                    format!("must look like `cn-shanghai`, got {region:?}"),
+                ));
+            }
+        }
+        Ok(Client {
+            inner: Arc::new(Inner {
+                transport: Transport::new(self.transport, self.http)?,
+                credentials,
+                region,
+                overrides,
+                versions: self.versions,
+            }),
+        })
+    }
+}

@@ -1,0 +1,82 @@
+//! Reading an Alibaba Cloud RPC answer: success, or one of its failure shapes.
+//!
+//! Failures: HTTP 4xx/5xx with `{RequestId, HostId, Code, Message, Recommend}`; HTTP 200 with
+//! `"Success": false`; HTTP 200 whose `Code` is not the product's success code (Dysmsapi `OK`).
+
+use serde::Deserialize;
+
+use super::endpoint::Product;
+use crate::error::{Error, ErrorCode, ServiceError};
+
+/// The fields every RPC answer may carry, read before the typed output.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Envelope {
+    #[serde(rename = "RequestId", deserialize_with = "crate::decode::opt_string")]
+    request_id: Option<String>,
+    #[serde(rename = "HostId", deserialize_with = "crate::decode::opt_string")]
+    host_id: Option<String>,
+    #[serde(rename = "Code", deserialize_with = "crate::decode::opt_string")]
+    code: Option<String>,
+    #[serde(rename = "Message", deserialize_with = "crate::decode::opt_string")]
+    message: Option<String>,
+    #[serde(rename = "Recommend", deserialize_with = "crate::decode::opt_string")]
+    recommend: Option<String>,
+    #[serde(rename = "Success", deserialize_with = "crate::decode::opt_bool")]
+    success: Option<bool>,
+    #[serde(rename = "AccessDeniedDetail")]
+    access_denied_detail: Option<serde_json::Value>,
+}
+
+/// Decodes an answer into the action's output, or into the error it reports.
+pub(crate) fn decode<T, C>(product: &Product, status: u16, body: &[u8]) -> Result<T, Error<C>>
+where
+    T: serde::de::DeserializeOwned,
+    C: ErrorCode,
+{
+    let envelope: Envelope = match serde_json::from_slice(body) {
+        Ok(envelope) => envelope,
+        Err(e) => {
+            let what = if status >= 400 {
+                format!("HTTP {status} with a body that is not a JSON error ({e})")
+            } else {
+                format!("the body is not the expected JSON ({e})")
+            };
+            return Err(Error::decode(status, what, body));
+        }
+    };
+    let failed_code = match (&envelope.code, product.success_code()) {
+        (Some(code), Some(ok)) => code != ok,
+        _ => false,
+    };
+    if status >= 400 || envelope.success == Some(false) || failed_code {
+        return Err(service_error(envelope, status, body));
+    }
+    serde_json::from_slice(body).map_err(|e| {
+        Error::decode(
+            status,
+            format!("the answer does not have the documented shape ({e})"),
+            body,
+        )
+    })
+}
+
+fn service_error<C: ErrorCode>(envelope: Envelope, status: u16, body: &[u8]) -> Error<C> {
+    let Some(code) = envelope.code.filter(|c| !c.is_empty()) else {
+        let what = if status >= 400 {
+            format!("HTTP {status} without an error code")
+        } else {
+            "\"Success\": false without an error code".to_owned()
+        };
+        return Error::decode(status, what, body);
+    };
+    let mut e = ServiceError::new(code, envelope.message.unwrap_or_default(), status);
+    e.request_id = envelope.request_id.map(|id| id.trim().to_owned());
+    e.host_id = envelope.host_id;
+    e.recommend = envelope.recommend;
+    e.access_denied_detail = envelope.access_denied_detail.map(|v| match v {
+        serde_json::Value::String(s) => s,
+        other => other.to_string(),
+    });
+    Error::Service(Box::new(e))
+}

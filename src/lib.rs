@@ -1,0 +1,63 @@
+//! Typed, signed calls to Alibaba Cloud OpenAPI (RPC style) and the Taobao Open Platform (TOP).
+//!
+//! - [`aliyun`]: Alibaba Cloud RPC APIs — [`aliyun::linkwan`], [`aliyun::sms`] — signed with
+//!   signature v1 ([`aliyun::sign::v1`]).
+//! - [`top`]: the Taobao Open Platform — [`top::databank`] — signed with md5, hmac or
+//!   hmac-sha256 ([`top::sign`]).
+//! - [`Error`]: one error model for every product, with typed codes you can `match` on.
+//! - `emulator` (feature `emulator`): a local server that speaks all of the above, so examples
+//!   and tests run with no account and no network.
+//!
+//! # Quick start
+//!
+//! ```
+//! # #[cfg(feature = "emulator")]
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use alibaba_openapi::aliyun::{self, linkwan};
+//! # let emulator = alibaba_openapi::emulator::Emulator::start().await?;
+//! # let (key_id, secret) = (alibaba_openapi::emulator::OWNER_ACCESS_KEY_ID, alibaba_openapi::emulator::OWNER_ACCESS_KEY_SECRET);
+//!
+//! let client = aliyun::Client::builder()
+//!     .region("cn-shanghai")
+//!     .credentials(aliyun::Credentials::new(key_id, secret))
+//! #   .endpoint_url(emulator.url())
+//!     .build()?;
+//!
+//! let request = linkwan::SubmitJoinPermissionAuthOrder::builder()
+//!     .join_permission_id("123")
+//!     .renter_aliyun_id("some_user")
+//!     .build()?;
+//! let order = client.send(&request).await?;
+//! println!("order {} (request {})", order.order_id, order.request_id);
+//!
+//! // A second grant of the same permission is a typed error.
+//! match client.send(&request).await {
+//!     Err(e) if e.code() == Some(&linkwan::ErrorCode::JoinPermissionAlreadyAuthorized) => {}
+//!     other => panic!("expected JoinPermissionAlreadyAuthorized, got {other:?}"),
+//! }
+//! # Ok(())
+//! # }
+//! # #[cfg(not(feature = "emulator"))]
+//! # fn main() {}
+//! ```
+#![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+#[macro_use]
+mod macros;
+
+pub mod aliyun;
+pub mod credentials;
+mod decode;
+pub mod error;
+mod redact;
+pub mod request;
+pub mod top;
+pub mod transport;
+
+#[cfg(feature = "emulator")]
+#[cfg_attr(docsrs, doc(cfg(feature = "emulator")))]
+pub mod emulator;
+
+pub use error::{Error, ErrorCode, ServiceError};

@@ -1,0 +1,92 @@
+//! What every request has, whatever the protocol: its parameters by wire name, whether it may
+//! be resent, and the checks its builder makes.
+
+use std::borrow::Cow;
+
+use crate::{Error, ErrorCode};
+
+/// Whether an action may be sent again after it may have reached the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Idempotency {
+    /// Reads state only (`Get*`, `Query*`, `List*`): safe to resend.
+    ReadOnly,
+    /// Changes state (`Submit*`, `Create*`, `Send*`): resent only when the server certainly
+    /// did not process it (throttled, or the connection failed before the request was written).
+    Mutating,
+}
+
+/// The parameters of one request, in the order they were added, by wire name.
+///
+/// Values are the raw strings; encoding and signing happen later.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Params {
+    pairs: Vec<(Cow<'static, str>, String)>,
+}
+
+impl Params {
+    /// An empty set of parameters.
+    pub fn new() -> Self {
+        Params::default()
+    }
+
+    /// Adds a parameter.
+    pub fn push(&mut self, name: impl Into<Cow<'static, str>>, value: impl Into<String>) {
+        self.pairs.push((name.into(), value.into()));
+    }
+
+    /// Adds a parameter when a value is present and not empty (empty values are not sent).
+    pub fn push_opt(&mut self, name: impl Into<Cow<'static, str>>, value: Option<&str>) {
+        if let Some(v) = value.filter(|v| !v.is_empty()) {
+            self.push(name, v);
+        }
+    }
+
+    /// The parameters as `(name, value)` pairs.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.pairs.iter().map(|(k, v)| (k.as_ref(), v.as_str()))
+    }
+
+    /// The value of a parameter, if present.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.iter().find(|(k, _)| *k == name).map(|(_, v)| v)
+    }
+
+    /// How many parameters there are.
+    pub fn len(&self) -> usize {
+        self.pairs.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.pairs.is_empty()
+    }
+}
+
+/// A builder's verdict on one parameter, converted into [`Error::InvalidRequest`] by `?`.
+#[derive(Debug)]
+pub(crate) struct Invalid {
+    parameter: &'static str,
+    message: &'static str,
+}
+
+impl<C: ErrorCode> From<Invalid> for Error<C> {
+    fn from(e: Invalid) -> Self {
+        Error::invalid(e.parameter, e.message)
+    }
+}
+
+/// Checks a required string parameter of a request builder: set and not blank.
+pub(crate) fn required(parameter: &'static str, value: Option<String>) -> Result<String, Invalid> {
+    match value {
+        Some(v) if !v.trim().is_empty() => Ok(v),
+        Some(_) => Err(Invalid {
+            parameter,
+            message: "must not be empty",
+        }),
+        None => Err(Invalid {
+            parameter,
+            message: "is required but was not set",
+        }),
+    }
+}

@@ -1,0 +1,101 @@
+//! Reading a TOP answer: `{"<method>_response": {...}}` or `{"error_response": {...}}`.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use super::ErrorCode;
+use crate::error::{Error, ServiceError};
+
+#[derive(Deserialize)]
+struct ErrorResponse {
+    #[serde(default, deserialize_with = "crate::decode::opt_string")]
+    code: Option<String>,
+    #[serde(default, deserialize_with = "crate::decode::opt_string")]
+    msg: Option<String>,
+    #[serde(default, deserialize_with = "crate::decode::opt_string")]
+    sub_code: Option<String>,
+    #[serde(default, deserialize_with = "crate::decode::opt_string")]
+    sub_msg: Option<String>,
+    #[serde(default, deserialize_with = "crate::decode::opt_string")]
+    request_id: Option<String>,
+}
+
+/// The key of a method's answer: `taobao.` dropped, dots as underscores, `_response` added.
+pub(crate) fn response_key(method: &str) -> String {
+    let name = method.strip_prefix("taobao.").unwrap_or(method);
+    let mut key = name.replace('.', "_");
+    key.push_str("_response");
+    key
+}
+
+/// Decodes an answer into the method's output, or into the error it reports.
+pub(crate) fn decode<T: serde::de::DeserializeOwned>(
+    method: &str,
+    status: u16,
+    body: &[u8],
+) -> Result<T, Error<ErrorCode>> {
+    let top: BTreeMap<&str, &RawValue> = serde_json::from_slice(body).map_err(|e| {
+        Error::decode(
+            status,
+            format!("the body is not a TOP JSON answer ({e})"),
+            body,
+        )
+    })?;
+    if let Some(raw) = top.get("error_response") {
+        return Err(service_error(raw, status, body));
+    }
+    let key = response_key(method);
+    let Some(raw) = top.get(key.as_str()) else {
+        return Err(Error::decode(
+            status,
+            format!("the answer has neither `{key}` nor `error_response`"),
+            body,
+        ));
+    };
+    serde_json::from_str(raw.get()).map_err(|e| {
+        Error::decode(
+            status,
+            format!("`{key}` does not have the documented shape ({e})"),
+            body,
+        )
+    })
+}
+
+fn service_error(raw: &RawValue, status: u16, body: &[u8]) -> Error<ErrorCode> {
+    let e: ErrorResponse = match serde_json::from_str(raw.get()) {
+        Ok(e) => e,
+        Err(err) => {
+            return Error::decode(
+                status,
+                format!("`error_response` is not understood ({err})"),
+                body,
+            )
+        }
+    };
+    let code = e.code.unwrap_or_default();
+    let mut service = ServiceError::new(code, e.msg.unwrap_or_default(), status);
+    service.retryable_hint = e
+        .sub_code
+        .as_deref()
+        .is_some_and(|s| s.starts_with("isp.") || s == "accesscontrol.limited-by-api-access-count");
+    service.sub_code = e.sub_code;
+    service.sub_msg = e.sub_msg;
+    service.request_id = e.request_id.map(|id| id.trim().to_owned());
+    Error::Service(Box::new(service))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn response_key_follows_the_platform_rule() {
+        assert_eq!(
+            response_key("alibaba.databank.open.auth.apply"),
+            "alibaba_databank_open_auth_apply_response"
+        );
+        assert_eq!(response_key("taobao.time.get"), "time_get_response");
+    }
+}
