@@ -143,6 +143,25 @@ impl<C: ErrorCode> Error<C> {
         }
     }
 
+    /// Removes every occurrence of the given secrets from the text the service sent back
+    /// (a gateway may echo the string it signed, security token included).
+    pub(crate) fn scrub(mut self, secrets: &[&str]) -> Self {
+        use crate::redact::scrub;
+        match &mut self {
+            Error::Service(e) => {
+                scrub(&mut e.message, secrets);
+                for field in [&mut e.recommend, &mut e.access_denied_detail, &mut e.sub_msg] {
+                    if let Some(text) = field {
+                        scrub(text, secrets);
+                    }
+                }
+            }
+            Error::Decode { snippet, .. } => scrub(snippet, secrets),
+            _ => {}
+        }
+        self
+    }
+
     pub(crate) fn invalid(parameter: impl Into<String>, message: impl Into<String>) -> Self {
         Error::InvalidRequest {
             parameter: parameter.into(),

@@ -33,6 +33,20 @@ impl fmt::Debug for Secret {
     }
 }
 
+/// Replaces every occurrence of each secret in `text`: raw, percent-encoded once (as in a
+/// query) and twice (as in a string to sign that a gateway echoes back).
+pub(crate) fn scrub(text: &mut String, secrets: &[&str]) {
+    for secret in secrets.iter().filter(|s| s.len() >= 4) {
+        let once = crate::aliyun::sign::percent_encode(secret);
+        let twice = crate::aliyun::sign::percent_encode(&once);
+        for form in [twice.as_str(), once.as_str(), secret] {
+            if text.contains(form) {
+                *text = text.replace(form, REDACTED);
+            }
+        }
+    }
+}
+
 /// Longest snippet of a body kept in an error.
 const SNIPPET_LEN: usize = 256;
 
@@ -145,6 +159,14 @@ mod tests {
         }
         assert!(out.contains(r#""Code":"X""#));
         assert!(out.contains("x=2"));
+    }
+
+    #[test]
+    fn scrub_replaces_raw_and_encoded_forms() {
+        let mut text = "a tok/en+1 b tok%2Fen%2B1 c tok%252Fen%252B1".to_owned();
+        scrub(&mut text, &["tok/en+1", ""]);
+        assert!(!text.contains("tok"), "{text}");
+        assert_eq!(text.matches(REDACTED).count(), 3);
     }
 
     #[test]

@@ -125,7 +125,10 @@ impl Client {
         let span = tracing::Span::current();
         span.record("status", response.status);
         span.record("latency_ms", started.elapsed().as_millis() as u64);
-        let result = envelope::decode(product, response.status, &response.body);
+        let result = envelope::decode(product, response.status, &response.body).map_err(|e| {
+            let secret = credentials.access_key_secret();
+            e.scrub(&[secret, credentials.security_token().unwrap_or_default()])
+        });
         match &result {
             Ok(_) => tracing::debug!("call succeeded"),
             Err(e) => {

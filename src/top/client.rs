@@ -134,7 +134,11 @@ impl Client {
         let span = tracing::Span::current();
         span.record("status", response.status);
         span.record("latency_ms", started.elapsed().as_millis() as u64);
-        let result = envelope::decode(request.method(), response.status, &response.body);
+        let result = envelope::decode(request.method(), response.status, &response.body)
+            .map_err(|e| {
+                let session = inner.session.as_ref().map_or("", |s| s.0.as_str());
+                e.scrub(&[&inner.app_secret.0, session])
+            });
         if let Err(e) = &result {
             if let Some(id) = e.request_id() {
                 span.record("request_id", id);
