@@ -2,6 +2,9 @@
 //! be resent, and the checks its builder makes.
 
 use std::borrow::Cow;
+use std::fmt;
+
+use crate::redact::{is_secret, redact_text, REDACTED};
 
 use crate::{Error, ErrorCode};
 
@@ -18,10 +21,25 @@ pub enum Idempotency {
 
 /// The parameters of one request, in the order they were added, by wire name.
 ///
-/// Values are the raw strings; encoding and signing happen later.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// Values are the raw strings; encoding and signing happen later. `Debug` hides the values of
+/// secret parameters (`Signature`, `sign`, `session`, `SecurityToken`, a JSON `sk`, ...).
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct Params {
     pairs: Vec<(Cow<'static, str>, String)>,
+}
+
+impl fmt::Debug for Params {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut map = f.debug_map();
+        for (name, value) in self.iter() {
+            if is_secret(name) {
+                map.entry(&name, &REDACTED);
+            } else {
+                map.entry(&name, &redact_text(value));
+            }
+        }
+        map.finish()
+    }
 }
 
 impl Params {
@@ -88,5 +106,27 @@ pub(crate) fn required(parameter: &'static str, value: Option<String>) -> Result
             parameter,
             message: "is required but was not set",
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_hides_secret_parameters_and_json_secrets() {
+        let mut params = Params::new();
+        params.push("SecurityToken", "tok-123");
+        params.push("context", r#"{"ak":"a","sk":"sk-456"}"#);
+        params.push("JoinPermissionId", "123");
+        let shown = format!("{params:?}");
+        assert!(
+            !shown.contains("tok-123") && !shown.contains("sk-456"),
+            "{shown}"
+        );
+        assert!(
+            shown.contains("123") && shown.contains(r#"\"ak\":\"a\""#),
+            "{shown}"
+        );
     }
 }

@@ -5,6 +5,7 @@
 //! that needs to verify a signature (the emulator does).
 
 pub mod v1;
+pub mod v3;
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC};
 

@@ -41,9 +41,7 @@ where
         .into_iter()
         .filter(|(name, _)| name.as_ref() != "Signature")
         .collect();
-    pairs.sort_unstable_by(|a, b| {
-        (a.0.as_ref(), a.1.as_ref()).cmp(&(b.0.as_ref(), b.1.as_ref()))
-    });
+    pairs.sort_unstable_by(|a, b| (a.0.as_ref(), a.1.as_ref()).cmp(&(b.0.as_ref(), b.1.as_ref())));
     let mut out = String::with_capacity(pairs.len() * 24);
     for (i, (name, value)) in pairs.iter().enumerate() {
         if i > 0 {
