@@ -150,10 +150,13 @@ impl<C: ErrorCode> Error<C> {
         match &mut self {
             Error::Service(e) => {
                 scrub(&mut e.message, secrets);
-                for field in [&mut e.recommend, &mut e.access_denied_detail, &mut e.sub_msg] {
-                    if let Some(text) = field {
-                        scrub(text, secrets);
-                    }
+                let optional = [
+                    &mut e.recommend,
+                    &mut e.access_denied_detail,
+                    &mut e.sub_msg,
+                ];
+                for text in optional.into_iter().flatten() {
+                    scrub(text, secrets);
                 }
             }
             Error::Decode { snippet, .. } => scrub(snippet, secrets),
@@ -235,7 +238,11 @@ pub struct ServiceError<C> {
 }
 
 impl<C: ErrorCode> ServiceError<C> {
-    pub(crate) fn new(raw_code: impl Into<String>, message: impl Into<String>, status: u16) -> Self {
+    pub(crate) fn new(
+        raw_code: impl Into<String>,
+        message: impl Into<String>,
+        status: u16,
+    ) -> Self {
         let raw_code = raw_code.into();
         ServiceError {
             code: C::from_wire(&raw_code),

@@ -16,7 +16,7 @@
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! use alibaba_openapi::aliyun::{self, linkwan};
 //! # let emulator = alibaba_openapi::emulator::Emulator::start().await?;
-//! # let (key_id, secret) = (alibaba_openapi::emulator::OWNER_ACCESS_KEY_ID, alibaba_openapi::emulator::OWNER_ACCESS_KEY_SECRET);
+//! # let (key_id, secret) = (alibaba_openapi::emulator::accounts::OWNER.access_key_id, alibaba_openapi::emulator::accounts::OWNER.access_key_secret);
 //!
 //! let client = aliyun::Client::builder()
 //!     .region("cn-shanghai")
@@ -61,3 +61,8 @@ pub mod transport;
 pub mod emulator;
 
 pub use error::{Error, ErrorCode, ServiceError};
+
+/// The README's snippets, compiled and run as doc tests.
+#[cfg(all(doctest, feature = "emulator"))]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

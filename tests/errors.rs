@@ -19,7 +19,10 @@ fn get_owned() -> linkwan::GetOwnedJoinPermission {
 async fn wrong_secret_is_signature_does_not_match() {
     let env = common::start().await;
     let client = aliyun::Client::builder()
-        .credentials(Credentials::new(accounts::OWNER.access_key_id, "wrong-secret"))
+        .credentials(Credentials::new(
+            accounts::OWNER.access_key_id,
+            "wrong-secret",
+        ))
         .endpoint_url(env.emulator.url())
         .build()
         .unwrap();
@@ -37,7 +40,10 @@ async fn unknown_access_key_is_invalid_access_key_id_not_found() {
         .build()
         .unwrap();
     let err = client.send(&get_owned()).await.unwrap_err();
-    assert_eq!(err.code(), Some(&linkwan::ErrorCode::InvalidAccessKeyIdNotFound));
+    assert_eq!(
+        err.code(),
+        Some(&linkwan::ErrorCode::InvalidAccessKeyIdNotFound)
+    );
     assert_eq!(err.service_error().unwrap().status(), 404);
 }
 
@@ -149,7 +155,10 @@ async fn raw_call_shares_the_client_and_its_errors() {
     let unknown = RawRequest::new("linkwan", "2019-03-01", "NoSuchAction");
     let err = env.aliyun.call(&unknown).await.unwrap_err();
     assert_eq!(err.code(), Some(&aliyun::ErrorCode::InvalidActionNotFound));
-    assert_eq!(err.service_error().unwrap().raw_code(), "InvalidAction.NotFound");
+    assert_eq!(
+        err.service_error().unwrap().raw_code(),
+        "InvalidAction.NotFound"
+    );
 }
 
 #[tokio::test]
@@ -171,7 +180,10 @@ async fn secret_less_clients_are_refused() {
         .credentials(Credentials::new("LTAI5tExample", ""))
         .build()
         .unwrap_err();
-    assert!(matches!(&err, Error::Credentials { message, .. } if message.contains("secret")), "{err}");
+    assert!(
+        matches!(&err, Error::Credentials { message, .. } if message.contains("secret")),
+        "{err}"
+    );
     let err = alibaba_openapi::top::Client::builder()
         .app_key("12345678")
         .app_secret("")
@@ -197,7 +209,9 @@ async fn secrets_never_appear_in_debug_or_display() {
     let secret = "Top-Secret-Value-0123";
     let token = "Sts-Token-Value-4567";
     let client = aliyun::Client::builder()
-        .credentials(Credentials::new(accounts::OWNER.access_key_id, secret).with_security_token(token))
+        .credentials(
+            Credentials::new(accounts::OWNER.access_key_id, secret).with_security_token(token),
+        )
         .endpoint_url(env.emulator.url())
         .build()
         .unwrap();
@@ -247,7 +261,10 @@ async fn secrets_never_appear_in_debug_or_display() {
         format!("{top_err}"),
         format!("{context:?}"),
         format!("{request:?}"),
-        format!("{:?}", Credentials::new("id", secret).with_security_token(token)),
+        format!(
+            "{:?}",
+            Credentials::new("id", secret).with_security_token(token)
+        ),
     ];
     for text in printed {
         assert!(!text.contains(secret), "secret printed: {text}");

@@ -35,17 +35,31 @@ async fn submitted_order_reads_back_as_applying() {
     let env = common::start().await;
     let submitted = env
         .aliyun
-        .send(&submit(accounts::JOIN_PERMISSION_ID, accounts::RENTER.aliyun_id))
+        .send(&submit(
+            accounts::JOIN_PERMISSION_ID,
+            accounts::RENTER.aliyun_id,
+        ))
         .await
         .unwrap();
     assert!(!submitted.request_id.is_empty());
 
-    let order = env.aliyun.send(&get_order(submitted.order_id)).await.unwrap().order;
+    let order = env
+        .aliyun
+        .send(&get_order(submitted.order_id))
+        .await
+        .unwrap()
+        .order;
     assert_eq!(order.order_id, submitted.order_id);
     assert_eq!(order.join_permission_id, accounts::JOIN_PERMISSION_ID);
     assert_eq!(order.order_state, OrderState::Applying);
-    assert_eq!(order.owner_aliyun_id.as_deref(), Some(accounts::OWNER.aliyun_id));
-    assert_eq!(order.renter_aliyun_id.as_deref(), Some(accounts::RENTER.aliyun_id));
+    assert_eq!(
+        order.owner_aliyun_id.as_deref(),
+        Some(accounts::OWNER.aliyun_id)
+    );
+    assert_eq!(
+        order.renter_aliyun_id.as_deref(),
+        Some(accounts::RENTER.aliyun_id)
+    );
     let applying = order.applying_at.expect("ApplyingMillis is set");
     assert!((chrono::Utc::now() - applying).num_seconds().abs() < 60);
     assert_eq!(order.accepted_at, None);
@@ -56,7 +70,10 @@ async fn submitted_order_reads_back_as_applying() {
         .iter()
         .find(|r| r.action == "SubmitJoinPermissionAuthOrder")
         .unwrap();
-    assert_eq!(wire.params["JoinPermissionId"], accounts::JOIN_PERMISSION_ID);
+    assert_eq!(
+        wire.params["JoinPermissionId"],
+        accounts::JOIN_PERMISSION_ID
+    );
     assert_eq!(wire.params["RenterAliyunId"], accounts::RENTER.aliyun_id);
     assert_eq!(wire.params["Version"], "2019-03-01");
     assert_eq!(wire.status, Some(200));
@@ -67,7 +84,10 @@ async fn accepted_order_carries_its_acceptance_time() {
     let env = common::start().await;
     let id = env
         .aliyun
-        .send(&submit(accounts::JOIN_PERMISSION_ID, accounts::RENTER.aliyun_id))
+        .send(&submit(
+            accounts::JOIN_PERMISSION_ID,
+            accounts::RENTER.aliyun_id,
+        ))
         .await
         .unwrap()
         .order_id;
@@ -84,11 +104,17 @@ async fn second_grant_is_join_permission_already_authorized() {
     let request = submit(accounts::JOIN_PERMISSION_ID, accounts::RENTER.aliyun_id);
     env.aliyun.send(&request).await.unwrap();
     let err = env.aliyun.send(&request).await.unwrap_err();
-    assert_eq!(err.code(), Some(&ErrorCode::JoinPermissionAlreadyAuthorized));
+    assert_eq!(
+        err.code(),
+        Some(&ErrorCode::JoinPermissionAlreadyAuthorized)
+    );
     let service = err.service_error().unwrap();
     assert_eq!(service.status(), 400);
     assert!(service.request_id().is_some_and(|id| !id.is_empty()));
-    assert!(err.to_string().contains("JoinPermissionAlreadyAuthorized"), "{err}");
+    assert!(
+        err.to_string().contains("JoinPermissionAlreadyAuthorized"),
+        "{err}"
+    );
     assert!(!err.is_retryable());
 }
 
@@ -108,7 +134,10 @@ async fn granting_another_accounts_permission_is_not_resource_owner() {
     let env = common::start().await;
     let err = env
         .aliyun
-        .send(&submit(accounts::OTHER_JOIN_PERMISSION_ID, accounts::RENTER.aliyun_id))
+        .send(&submit(
+            accounts::OTHER_JOIN_PERMISSION_ID,
+            accounts::RENTER.aliyun_id,
+        ))
         .await
         .unwrap_err();
     assert_eq!(err.code(), Some(&ErrorCode::NotResourceOwner));
@@ -126,7 +155,10 @@ async fn another_accounts_order_is_not_resource_owner() {
     let env = common::start().await;
     let other = common::aliyun_client(&env.emulator, accounts::OTHER);
     let id = other
-        .send(&submit(accounts::OTHER_JOIN_PERMISSION_ID, accounts::RENTER.aliyun_id))
+        .send(&submit(
+            accounts::OTHER_JOIN_PERMISSION_ID,
+            accounts::RENTER.aliyun_id,
+        ))
         .await
         .unwrap()
         .order_id;
@@ -148,7 +180,10 @@ async fn owned_join_permission_decodes_the_documented_quirks() {
     assert_eq!(p.join_eui.as_deref(), Some("0000000000000000"));
     assert_eq!(p.class_mode, Some(ClassMode::A));
     assert_eq!(p.auth_state, Some(AuthState::New));
-    assert_eq!(p.data_dispatch_destination, Some(DataDispatchDestination::Iot));
+    assert_eq!(
+        p.data_dispatch_destination,
+        Some(DataDispatchDestination::Iot)
+    );
     assert!(p.created_at.is_some());
     assert!(p.enabled.is_some());
     assert!(p.freq_band_plan_group_id.is_some());
@@ -178,7 +213,10 @@ async fn iot_instance_id_is_sent_when_given() {
         .unwrap();
     env.aliyun.send(&request).await.unwrap();
     let wire = env.emulator.requests();
-    assert_eq!(wire.last().unwrap().params["IotInstanceId"], "iot-cn-0pp1n8t");
+    assert_eq!(
+        wire.last().unwrap().params["IotInstanceId"],
+        "iot-cn-0pp1n8t"
+    );
 }
 
 #[tokio::test]
@@ -209,6 +247,8 @@ async fn missing_parameters_are_refused_before_sending() {
         .build()
         .unwrap_err();
     assert!(err.to_string().contains("OrderId"), "{err}");
-    let err = linkwan::GetOwnedJoinPermission::builder().build().unwrap_err();
+    let err = linkwan::GetOwnedJoinPermission::builder()
+        .build()
+        .unwrap_err();
     assert!(err.to_string().contains("JoinPermissionId"), "{err}");
 }

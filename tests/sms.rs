@@ -60,7 +60,10 @@ async fn expired_period_is_authorization_letter_date_not_valid() {
         .build()
         .unwrap();
     let err = env.aliyun.send(&request).await.unwrap_err();
-    assert_eq!(err.code(), Some(&ErrorCode::AuthorizationLetterDateNotValid));
+    assert_eq!(
+        err.code(),
+        Some(&ErrorCode::AuthorizationLetterDateNotValid)
+    );
 }
 
 #[tokio::test]
@@ -79,7 +82,10 @@ async fn business_failure_with_http_200_is_an_error() {
 
 #[tokio::test]
 async fn sign_list_limits_are_checked_before_sending() {
-    let empty = letter("x").sign_list(Vec::<String>::new()).build().unwrap_err();
+    let empty = letter("x")
+        .sign_list(Vec::<String>::new())
+        .build()
+        .unwrap_err();
     assert!(
         matches!(&empty, Error::InvalidRequest { parameter, .. } if parameter == "SignList"),
         "{empty}"
@@ -97,7 +103,11 @@ async fn sign_list_limits_are_checked_before_sending() {
 
 #[tokio::test]
 async fn malformed_dates_are_refused_before_sending() {
-    for bad in ["2023-01-01", "2023/01/01~2026/01/01", "2026-01-01~2023-01-01"] {
+    for bad in [
+        "2023-01-01",
+        "2023/01/01~2026/01/01",
+        "2026-01-01~2023-01-01",
+    ] {
         let err = letter("x")
             .authorization_letter_exp_date(bad)
             .build()
@@ -113,7 +123,10 @@ async fn malformed_dates_are_refused_before_sending() {
 async fn every_required_parameter_is_named_when_missing() {
     let full = || letter("名称");
     let cases: [(&str, sms::CreateSmsAuthorizationLetterBuilder); 2] = [
-        ("AuthorizationLetterPic", full().authorization_letter_pic("")),
+        (
+            "AuthorizationLetterPic",
+            full().authorization_letter_pic(""),
+        ),
         ("ProxyAuthorization", full().proxy_authorization(" ")),
     ];
     for (name, builder) in cases {
@@ -123,6 +136,8 @@ async fn every_required_parameter_is_named_when_missing() {
             "{name}: {err}"
         );
     }
-    let err = sms::CreateSmsAuthorizationLetter::builder().build().unwrap_err();
+    let err = sms::CreateSmsAuthorizationLetter::builder()
+        .build()
+        .unwrap_err();
     assert!(matches!(err, Error::InvalidRequest { .. }));
 }

@@ -141,7 +141,9 @@ async fn unknown_app_key_and_session_are_typed() {
 async fn isp_sub_codes_are_retryable_and_keep_their_detail() {
     let env = common::start().await;
     env.emulator
-        .inject(alibaba_openapi::emulator::Fault::top_isp("isp.remote-service-timeout"));
+        .inject(alibaba_openapi::emulator::Fault::top_isp(
+            "isp.remote-service-timeout",
+        ));
     let err = env
         .top
         .send(&apply(accounts::DATABANK_SK, "444444"))
@@ -192,6 +194,9 @@ async fn struct_parameters_are_required() {
         .build()
         .unwrap_err();
     assert!(err.to_string().contains("param."), "{err}");
-    let err = databank::DataBankOpenContext::builder().ak("a").build().unwrap_err();
+    let err = databank::DataBankOpenContext::builder()
+        .ak("a")
+        .build()
+        .unwrap_err();
     assert!(err.to_string().contains("context.sk"), "{err}");
 }

@@ -25,9 +25,9 @@ const ENV_REGION: &str = "ALIBABA_CLOUD_REGION_ID";
 /// use alibaba_openapi::aliyun::{Client, Credentials};
 /// let client = Client::builder()
 ///     .region("cn-shanghai")
-///     .credentials(Credentials::new("LTAI5tExample", "secret"))
+///     .credentials(Credentials::new("LTAI5tExample", "my-secret-value"))
 ///     .build()?;
-/// assert!(!format!("{client:?}").contains("secret"));
+/// assert!(!format!("{client:?}").contains("my-secret-value"));
 /// # Ok::<(), alibaba_openapi::Error<alibaba_openapi::aliyun::ErrorCode>>(())
 /// ```
 #[derive(Clone)]
@@ -79,10 +79,7 @@ impl Client {
         self.send_attempt(action).instrument(span).await
     }
 
-    async fn send_attempt<A: Action>(
-        &self,
-        action: &A,
-    ) -> Result<A::Output, Error<A::ErrorCode>> {
+    async fn send_attempt<A: Action>(&self, action: &A) -> Result<A::Output, Error<A::ErrorCode>> {
         let inner = &self.inner;
         let product = action.product();
         let endpoint = inner

@@ -108,7 +108,9 @@ impl Product {
     /// none was given.
     pub fn default_endpoint(&self, region: Option<&str>) -> Option<String> {
         let host = match (&self.endpoint, region) {
-            (EndpointRule::Regional, Some(region)) => format!("{}.{region}.aliyuncs.com", self.code),
+            (EndpointRule::Regional, Some(region)) => {
+                format!("{}.{region}.aliyuncs.com", self.code)
+            }
             (EndpointRule::Regional, None) => return None,
             (EndpointRule::Central { host, exceptions }, region) => region
                 .and_then(|r| exceptions.iter().find(|(er, _)| *er == r))
@@ -217,7 +219,10 @@ mod tests {
         let mut o = Overrides::from_vars(vars.into_iter());
         let linkwan = Product::LINKWAN;
         let sms = Product::DYSMSAPI;
-        assert_eq!(o.resolve(&linkwan, None).as_deref(), Some("https://linkwan.example"));
+        assert_eq!(
+            o.resolve(&linkwan, None).as_deref(),
+            Some("https://linkwan.example")
+        );
         assert_eq!(o.resolve(&sms, None).as_deref(), Some("http://global:1"));
         o.builder = Some("http://builder".into());
         assert_eq!(o.resolve(&linkwan, None).as_deref(), Some("http://builder"));

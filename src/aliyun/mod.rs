@@ -15,8 +15,8 @@ pub mod sms;
 use serde::de::DeserializeOwned;
 
 pub use crate::credentials::Credentials;
-pub use crate::request::{Idempotency, Params};
 pub(crate) use crate::request::required;
+pub use crate::request::{Idempotency, Params};
 pub use client::{Client, ClientBuilder};
 pub use endpoint::Product;
 pub use raw::RawRequest;
@@ -49,4 +49,3 @@ pub trait Action: Send + Sync {
     /// Writes the action's own parameters (not the common ones) by wire name.
     fn write_params(&self, params: &mut Params);
 }
-

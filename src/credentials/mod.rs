@@ -87,7 +87,10 @@ impl Credentials {
         lookup: &dyn Fn(&str) -> Option<String>,
     ) -> Result<Self, CredentialsError> {
         let non_empty = |name| lookup(name).filter(|v: &String| !v.is_empty());
-        match (non_empty(ENV_ACCESS_KEY_ID), non_empty(ENV_ACCESS_KEY_SECRET)) {
+        match (
+            non_empty(ENV_ACCESS_KEY_ID),
+            non_empty(ENV_ACCESS_KEY_SECRET),
+        ) {
             (Some(id), Some(secret)) => {
                 let creds = Credentials::new(id, secret);
                 Ok(match non_empty(ENV_SECURITY_TOKEN) {

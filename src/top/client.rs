@@ -115,7 +115,11 @@ impl Client {
 
         let mut url = String::with_capacity(inner.gateway_url.len() + 256);
         url.push_str(&inner.gateway_url);
-        url.push(if inner.gateway_url.contains('?') { '&' } else { '?' });
+        url.push(if inner.gateway_url.contains('?') {
+            '&'
+        } else {
+            '?'
+        });
         encode_pairs(&mut url, system.iter().copied());
         let mut body = String::new();
         encode_pairs(&mut body, business.iter().filter(|(_, v)| !v.is_empty()));
@@ -134,8 +138,8 @@ impl Client {
         let span = tracing::Span::current();
         span.record("status", response.status);
         span.record("latency_ms", started.elapsed().as_millis() as u64);
-        let result = envelope::decode(request.method(), response.status, &response.body)
-            .map_err(|e| {
+        let result =
+            envelope::decode(request.method(), response.status, &response.body).map_err(|e| {
                 let session = inner.session.as_ref().map_or("", |s| s.0.as_str());
                 e.scrub(&[&inner.app_secret.0, session])
             });
@@ -249,7 +253,10 @@ impl ClientBuilder {
         self.build_with(&|name| std::env::var(name).ok())
     }
 
-    fn build_with(self, lookup: &dyn Fn(&str) -> Option<String>) -> Result<Client, Error<ErrorCode>> {
+    fn build_with(
+        self,
+        lookup: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Client, Error<ErrorCode>> {
         let lookup = |name| lookup(name).filter(|v: &String| !v.trim().is_empty());
         let app_key = self
             .app_key

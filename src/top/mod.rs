@@ -13,7 +13,10 @@ pub mod sign;
 use serde::de::DeserializeOwned;
 
 pub use crate::request::{Idempotency, Params};
-pub use client::{Client, ClientBuilder};
+pub use client::{
+    Client, ClientBuilder, DEFAULT_GATEWAY_URL, ENV_APP_KEY, ENV_APP_SECRET, ENV_GATEWAY_URL,
+    ENV_SESSION,
+};
 pub use raw::RawRequest;
 pub use sign::SignMethod;
 

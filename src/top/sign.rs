@@ -77,9 +77,7 @@ where
         .into_iter()
         .filter(|(name, value)| name.as_ref() != "sign" && !value.as_ref().is_empty())
         .collect();
-    pairs.sort_unstable_by(|a, b| {
-        (a.0.as_ref(), a.1.as_ref()).cmp(&(b.0.as_ref(), b.1.as_ref()))
-    });
+    pairs.sort_unstable_by(|a, b| (a.0.as_ref(), a.1.as_ref()).cmp(&(b.0.as_ref(), b.1.as_ref())));
     let len = pairs
         .iter()
         .map(|(k, v)| k.as_ref().len() + v.as_ref().len())
@@ -138,7 +136,9 @@ pub fn sign_string(method: SignMethod, secret: &str, string_to_sign: &str) -> St
 /// assert_eq!(timestamp(t), "2016-01-01 12:00:00");
 /// ```
 pub fn timestamp(at: DateTime<Utc>) -> String {
-    at.with_timezone(&gmt8()).format("%Y-%m-%d %H:%M:%S").to_string()
+    at.with_timezone(&gmt8())
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string()
 }
 
 /// Parses a TOP `timestamp` (`yyyy-MM-dd HH:mm:ss`, GMT+8).

@@ -87,7 +87,11 @@ pub struct SubmitJoinPermissionAuthOrderResponse {
     #[serde(rename = "Data", deserialize_with = "crate::decode::u64")]
     pub order_id: u64,
     /// `RequestId`.
-    #[serde(rename = "RequestId", default, deserialize_with = "crate::decode::request_id")]
+    #[serde(
+        rename = "RequestId",
+        default,
+        deserialize_with = "crate::decode::request_id"
+    )]
     pub request_id: String,
 }
 
@@ -159,7 +163,11 @@ pub struct GetJoinPermissionAuthOrderResponse {
     #[serde(rename = "Data")]
     pub order: JoinPermissionAuthOrder,
     /// `RequestId`.
-    #[serde(rename = "RequestId", default, deserialize_with = "crate::decode::request_id")]
+    #[serde(
+        rename = "RequestId",
+        default,
+        deserialize_with = "crate::decode::request_id"
+    )]
     pub request_id: String,
 }
 
@@ -171,27 +179,54 @@ pub struct JoinPermissionAuthOrder {
     #[serde(rename = "OrderId", deserialize_with = "crate::decode::u64")]
     pub order_id: u64,
     /// `JoinPermissionId`: the join permission being granted.
-    #[serde(rename = "JoinPermissionId", deserialize_with = "crate::decode::lenient_string")]
+    #[serde(
+        rename = "JoinPermissionId",
+        deserialize_with = "crate::decode::lenient_string"
+    )]
     pub join_permission_id: String,
     /// `OrderState`.
     #[serde(rename = "OrderState")]
     pub order_state: OrderState,
     /// `OwnerAliyunId`: the account that owns the join permission.
-    #[serde(rename = "OwnerAliyunId", default, deserialize_with = "crate::decode::opt_string")]
+    #[serde(
+        rename = "OwnerAliyunId",
+        default,
+        deserialize_with = "crate::decode::opt_string"
+    )]
     pub owner_aliyun_id: Option<String>,
     /// `RenterAliyunId`: the account it is granted to.
-    #[serde(rename = "RenterAliyunId", default, deserialize_with = "crate::decode::opt_string")]
+    #[serde(
+        rename = "RenterAliyunId",
+        default,
+        deserialize_with = "crate::decode::opt_string"
+    )]
     pub renter_aliyun_id: Option<String>,
     /// `ApplyingMillis`: when the order was submitted.
-    #[serde(rename = "ApplyingMillis", default, deserialize_with = "crate::decode::opt_millis")]
+    #[serde(
+        rename = "ApplyingMillis",
+        default,
+        deserialize_with = "crate::decode::opt_millis"
+    )]
     pub applying_at: Option<DateTime<Utc>>,
     /// `AcceptedMillis`: when the renter accepted it.
-    #[serde(rename = "AcceptedMillis", default, deserialize_with = "crate::decode::opt_millis")]
+    #[serde(
+        rename = "AcceptedMillis",
+        default,
+        deserialize_with = "crate::decode::opt_millis"
+    )]
     pub accepted_at: Option<DateTime<Utc>>,
     /// `RejectedMillis`: when the renter rejected it.
-    #[serde(rename = "RejectedMillis", default, deserialize_with = "crate::decode::opt_millis")]
+    #[serde(
+        rename = "RejectedMillis",
+        default,
+        deserialize_with = "crate::decode::opt_millis"
+    )]
     pub rejected_at: Option<DateTime<Utc>>,
     /// `CanceledMillis`: when it was canceled.
-    #[serde(rename = "CanceledMillis", default, deserialize_with = "crate::decode::opt_millis")]
+    #[serde(
+        rename = "CanceledMillis",
+        default,
+        deserialize_with = "crate::decode::opt_millis"
+    )]
     pub canceled_at: Option<DateTime<Utc>>,
 }

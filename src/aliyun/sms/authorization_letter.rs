@@ -129,13 +129,19 @@ impl CreateSmsAuthorizationLetterBuilder {
                 format!("must be at most {MAX_ORGANIZATION_CODE_CHARS} characters"),
             ));
         }
-        let period = required("AuthorizationLetterExpDate", self.authorization_letter_exp_date)?;
+        let period = required(
+            "AuthorizationLetterExpDate",
+            self.authorization_letter_exp_date,
+        )?;
         check_period(&period)?;
         let signs = self.sign_list.unwrap_or_default();
         if signs.is_empty() || signs.len() > MAX_SIGNS {
             return Err(Error::invalid(
                 "SignList",
-                format!("must hold 1 to {MAX_SIGNS} signature names, got {}", signs.len()),
+                format!(
+                    "must hold 1 to {MAX_SIGNS} signature names, got {}",
+                    signs.len()
+                ),
             ));
         }
         if let Some(blank) = signs.iter().position(|s| s.trim().is_empty()) {
@@ -145,7 +151,10 @@ impl CreateSmsAuthorizationLetterBuilder {
             ));
         }
         Ok(CreateSmsAuthorizationLetter {
-            authorization_letter_pic: required("AuthorizationLetterPic", self.authorization_letter_pic)?,
+            authorization_letter_pic: required(
+                "AuthorizationLetterPic",
+                self.authorization_letter_pic,
+            )?,
             sign_list: serde_json::to_string(&signs).expect("a list of strings serializes"),
             authorization_letter_exp_date: period,
             authorization: required("Authorization", self.authorization)?,
@@ -196,7 +205,10 @@ impl Action for CreateSmsAuthorizationLetter {
         Idempotency::Mutating
     }
     fn write_params(&self, params: &mut Params) {
-        params.push("AuthorizationLetterPic", self.authorization_letter_pic.as_str());
+        params.push(
+            "AuthorizationLetterPic",
+            self.authorization_letter_pic.as_str(),
+        );
         params.push("SignList", self.sign_list.as_str());
         params.push(
             "AuthorizationLetterExpDate",
@@ -205,7 +217,10 @@ impl Action for CreateSmsAuthorizationLetter {
         params.push("Authorization", self.authorization.as_str());
         params.push("OrganizationCode", self.organization_code.as_str());
         params.push("ProxyAuthorization", self.proxy_authorization.as_str());
-        params.push("AuthorizationLetterName", self.authorization_letter_name.as_str());
+        params.push(
+            "AuthorizationLetterName",
+            self.authorization_letter_name.as_str(),
+        );
     }
 }
 
@@ -217,7 +232,11 @@ pub struct CreateSmsAuthorizationLetterResponse {
     #[serde(rename = "Data", deserialize_with = "crate::decode::lenient_string")]
     pub authorization_letter_id: String,
     /// `RequestId`, without the trailing newline the service may send.
-    #[serde(rename = "RequestId", default, deserialize_with = "crate::decode::request_id")]
+    #[serde(
+        rename = "RequestId",
+        default,
+        deserialize_with = "crate::decode::request_id"
+    )]
     pub request_id: String,
 }
 

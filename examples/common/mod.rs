@@ -1,0 +1,72 @@
+//! What the examples share: real services when credentials are in the environment, the bundled
+//! emulator otherwise.
+#![allow(dead_code)]
+
+use alibaba_openapi::aliyun::{self, Credentials};
+use alibaba_openapi::emulator::{accounts, Emulator};
+use alibaba_openapi::top;
+
+/// Where the examples send their requests.
+pub struct Target {
+    pub aliyun: aliyun::Client,
+    pub top: top::Client,
+    /// The emulator, while it serves (None against the real services).
+    pub emulator: Option<Emulator>,
+    pub join_permission_id: String,
+    pub renter_aliyun_id: String,
+    pub databank_ak: String,
+    pub databank_sk: String,
+}
+
+fn var(name: &str, default: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| default.to_owned())
+}
+
+/// The real services when `ALIBABA_CLOUD_ACCESS_KEY_ID` is set (region, credentials and TOP
+/// keys from the usual variables; the ids to use from `EXAMPLE_*`), the emulator otherwise.
+pub async fn target() -> Result<Target, Box<dyn std::error::Error>> {
+    if std::env::var_os("ALIBABA_CLOUD_ACCESS_KEY_ID").is_some() {
+        println!("ALIBABA_CLOUD_ACCESS_KEY_ID is set: using the real services.\n");
+        return Ok(Target {
+            aliyun: aliyun::Client::builder()
+                .region(var("ALIBABA_CLOUD_REGION_ID", "cn-shanghai"))
+                .build()?,
+            top: top::Client::builder().build()?,
+            emulator: None,
+            join_permission_id: var("EXAMPLE_JOIN_PERMISSION_ID", "123"),
+            renter_aliyun_id: var("EXAMPLE_RENTER_ALIYUN_ID", "some_user"),
+            databank_ak: var("EXAMPLE_DATABANK_AK", "lingyang_daas"),
+            databank_sk: var("EXAMPLE_DATABANK_SK", ""),
+        });
+    }
+    let emulator = Emulator::start().await?;
+    println!(
+        "No ALIBABA_CLOUD_ACCESS_KEY_ID: using the bundled emulator at {}.\n",
+        emulator.url()
+    );
+    Ok(Target {
+        aliyun: aliyun::Client::builder()
+            .region("cn-shanghai")
+            .endpoint_url(emulator.url())
+            .credentials(Credentials::new(
+                accounts::OWNER.access_key_id,
+                accounts::OWNER.access_key_secret,
+            ))
+            .build()?,
+        top: top::Client::builder()
+            .app_key(accounts::TOP_APP_KEY)
+            .app_secret(accounts::TOP_APP_SECRET)
+            .gateway_url(emulator.top_gateway_url())
+            .build()?,
+        emulator: Some(emulator),
+        join_permission_id: accounts::JOIN_PERMISSION_ID.to_owned(),
+        renter_aliyun_id: accounts::RENTER.aliyun_id.to_owned(),
+        databank_ak: accounts::DATABANK_AK.to_owned(),
+        databank_sk: accounts::DATABANK_SK.to_owned(),
+    })
+}
+
+/// Prints a step's title.
+pub fn step(n: u32, title: &str) {
+    println!("{n}. {title}");
+}

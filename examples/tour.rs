@@ -1,0 +1,170 @@
+//! A tour of every action, with no account: the bundled emulator answers unless
+//! `ALIBABA_CLOUD_ACCESS_KEY_ID` is set.
+//!
+//! `cargo run --example tour --features emulator`
+
+#[path = "common/mod.rs"]
+mod common;
+
+use alibaba_openapi::aliyun::{linkwan, sms};
+use alibaba_openapi::top::{self, databank};
+use chrono::{Datelike, Utc};
+use common::step;
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let t = common::target().await?;
+
+    step(1, "LinkWAN GetOwnedJoinPermission reads a join permission.");
+    let owned = t
+        .aliyun
+        .send(
+            &linkwan::GetOwnedJoinPermission::builder()
+                .join_permission_id(&t.join_permission_id)
+                .build()?,
+        )
+        .await?
+        .join_permission;
+    println!(
+        "   {} {:?}: JoinEUI {} (the service sent it as a number; kept as 16 hex digits)\n",
+        owned.join_permission_id,
+        owned.join_permission_name.as_deref().unwrap_or_default(),
+        owned.join_eui.as_deref().unwrap_or_default()
+    );
+
+    step(2, "SubmitJoinPermissionAuthOrder grants it to a renter.");
+    let grant = linkwan::SubmitJoinPermissionAuthOrder::builder()
+        .join_permission_id(&t.join_permission_id)
+        .renter_aliyun_id(&t.renter_aliyun_id)
+        .build()?;
+    let submitted = t.aliyun.send(&grant).await?;
+    println!(
+        "   order {} (\"Data\" arrived as a string; typed as u64)\n",
+        submitted.order_id
+    );
+
+    step(3, "GetJoinPermissionAuthOrder reads the order back.");
+    let order = t
+        .aliyun
+        .send(
+            &linkwan::GetJoinPermissionAuthOrder::builder()
+                .order_id(submitted.order_id)
+                .build()?,
+        )
+        .await?
+        .order;
+    println!(
+        "   {} → {}, state {}, applied {}\n",
+        order.owner_aliyun_id.as_deref().unwrap_or_default(),
+        order.renter_aliyun_id.as_deref().unwrap_or_default(),
+        order.order_state,
+        order
+            .applying_at
+            .map(|at| at.to_rfc3339())
+            .unwrap_or_default()
+    );
+
+    step(4, "A second grant is a typed error you can match on.");
+    match t.aliyun.send(&grant).await {
+        Err(e) if e.code() == Some(&linkwan::ErrorCode::JoinPermissionAlreadyAuthorized) => {
+            println!("   linkwan::ErrorCode::JoinPermissionAlreadyAuthorized — {e}\n")
+        }
+        other => println!("   unexpected: {other:?}\n"),
+    }
+
+    step(
+        5,
+        "Dysmsapi CreateSmsAuthorizationLetter; then the same name again.",
+    );
+    let letter = letter_builder().build()?;
+    let created = t.aliyun.send(&letter).await?;
+    println!(
+        "   letter {} (request id trimmed of its newline: {:?})",
+        created.authorization_letter_id, created.request_id
+    );
+    match t.aliyun.send(&letter).await {
+        Err(e) if e.code() == Some(&sms::ErrorCode::AuthorizationLetterNameRepeat) => {
+            println!("   sms::ErrorCode::AuthorizationLetterNameRepeat — {e}\n")
+        }
+        other => println!("   unexpected: {other:?}\n"),
+    }
+
+    step(6, "Bad input never leaves the machine.");
+    let refused = letter_builder()
+        .authorization_letter_exp_date("2023-01-01")
+        .build()
+        .unwrap_err();
+    println!("   {refused}");
+    let refused = letter_builder()
+        .sign_list((1..=101).map(|i| format!("签名{i}")))
+        .build()
+        .unwrap_err();
+    println!("   {refused}\n");
+
+    step(
+        7,
+        "TOP alibaba.databank.open.auth.apply applies for data authorization.",
+    );
+    let apply = databank::OpenAuthApply::builder()
+        .context(
+            databank::DataBankOpenContext::builder()
+                .ak(&t.databank_ak)
+                .sk(&t.databank_sk)
+                .build()?,
+        )
+        .param(
+            databank::DataAuthApplyParam::builder()
+                .apply_biz_id("123445")
+                .apply_biz_name("宝洁集团")
+                .smart_code("sre43wf2454")
+                .brand_id("123344")
+                .apply_entity_id("111111")
+                .apply_entity_name("AIPL数据包")
+                .apply_source("DaaS")
+                .data_type("BRAND_DATA")
+                .apply_biz_user_id("112222")
+                .apply_biz_user_name("张三")
+                .smart_id(12344)
+                .build()?,
+        )
+        .build()?;
+    let answer = t.top.send(&apply).await?;
+    println!(
+        "   business result: success={}, errcode {:?}, status {:?}\n",
+        answer.result.is_success(),
+        answer.result.errcode,
+        answer.result.data.as_ref().and_then(|d| d.auth_status)
+    );
+
+    step(8, "A TOP request signed with the wrong secret.");
+    let gateway = t
+        .emulator
+        .as_ref()
+        .map(|e| e.top_gateway_url())
+        .unwrap_or_else(|| top::DEFAULT_GATEWAY_URL.to_owned());
+    let wrong = top::Client::builder()
+        .app_key(alibaba_openapi::emulator::accounts::TOP_APP_KEY)
+        .app_secret("not-the-secret")
+        .gateway_url(gateway)
+        .build()?;
+    match wrong.send(&apply).await {
+        Err(e) if e.code() == Some(&top::ErrorCode::InvalidSignature) => {
+            println!("   top::ErrorCode::InvalidSignature — {e}")
+        }
+        other => println!("   unexpected: {other:?}"),
+    }
+    Ok(())
+}
+
+/// A complete letter of authorization, valid from this year on.
+fn letter_builder() -> sms::CreateSmsAuthorizationLetterBuilder {
+    let year = Utc::now().year();
+    sms::CreateSmsAuthorizationLetter::builder()
+        .authorization_letter_name(format!("菜鸟公司授权书{year}"))
+        .authorization_letter_pic("123456/test1719383196031.jpg")
+        .authorization_letter_exp_date(format!("{year}-01-01~{}-01-01", year + 2))
+        .authorization("菜鸟网络科技有限公司")
+        .organization_code("9****************A")
+        .proxy_authorization("支付宝(中国)网络技术有限公司")
+        .sign_list(["菜鸟网络", "菜鸟裹裹"])
+}

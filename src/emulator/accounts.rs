@@ -1,0 +1,92 @@
+//! The identities the emulator is seeded with.
+//!
+//! Every [`Emulator`](super::Emulator) starts with the same three Alibaba Cloud accounts, one
+//! Taobao Open Platform app and one data-bank AccessKey, so tests and examples can sign requests
+//! without any configuration:
+//!
+//! ```
+//! use alibaba_openapi::emulator::accounts;
+//!
+//! assert_eq!(accounts::OWNER.aliyun_id, "emulator_owner");
+//! assert_eq!(accounts::RENTER.aliyun_id, "some_user");
+//! assert_eq!(accounts::TOP_APP_KEY, "12345678");
+//! ```
+//!
+//! These are public test values: they grant nothing anywhere but in the emulator.
+
+/// An Alibaba Cloud account known to the emulator, with its long-term AccessKey pair.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct Account {
+    /// The account's Aliyun ID, as LinkWAN names owners and renters (`OwnerAliyunId`, `RenterAliyunId`).
+    pub aliyun_id: &'static str,
+    /// The AccessKey ID to send as `AccessKeyId`.
+    pub access_key_id: &'static str,
+    /// The AccessKey secret that signs the account's requests.
+    pub access_key_secret: &'static str,
+}
+
+/// The network operator: owns the join permissions [`JOIN_PERMISSION_ID`] and
+/// [`SECOND_JOIN_PERMISSION_ID`], and is the account to grant them from.
+pub const OWNER: Account = Account {
+    aliyun_id: "emulator_owner",
+    access_key_id: "LTAI5tEmulatorOwner00001",
+    access_key_secret: "EmulatorOwnerSecret00000000001",
+};
+
+/// The developer a join permission is granted to: Aliyun ID `some_user`, the renter of the
+/// LinkWAN documentation's examples. Owns no join permission.
+pub const RENTER: Account = Account {
+    aliyun_id: "some_user",
+    access_key_id: "LTAI5tEmulatorRenter0001",
+    access_key_secret: "EmulatorRenterSecret0000000001",
+};
+
+/// A third account that owns [`OTHER_JOIN_PERMISSION_ID`], to exercise `NotResourceOwner`.
+pub const OTHER: Account = Account {
+    aliyun_id: "emulator_other",
+    access_key_id: "LTAI5tEmulatorOther00001",
+    access_key_secret: "EmulatorOtherSecret00000000001",
+};
+
+/// Every seeded Alibaba Cloud account, in the order above.
+pub const ALL: [Account; 3] = [OWNER, RENTER, OTHER];
+
+/// The join permission of the LinkWAN documentation's examples (`JoinPermissionId=123`), owned by
+/// [`OWNER`]. Its JoinEUI is `0000000000000000`, so `GetOwnedJoinPermission` answers `"JoinEui":0`
+/// exactly as the documented example does.
+pub const JOIN_PERMISSION_ID: &str = "123";
+
+/// A second join permission owned by [`OWNER`], with a JoinEUI that has hex letters
+/// (`70B3D57ED0001A2B`) and no bound product.
+pub const SECOND_JOIN_PERMISSION_ID: &str = "124";
+
+/// A join permission owned by [`OTHER`]: [`OWNER`] asking about it gets `NotResourceOwner`.
+pub const OTHER_JOIN_PERMISSION_ID: &str = "900";
+
+/// The Taobao Open Platform `app_key` the emulator knows.
+pub const TOP_APP_KEY: &str = "12345678";
+
+/// The secret of [`TOP_APP_KEY`].
+pub const TOP_APP_SECRET: &str = "emulator-top-secret";
+
+/// A valid TOP `session` (a user's authorization) for [`TOP_APP_KEY`]; any other non-empty
+/// session is answered with code 27, `Invalid session`.
+pub const TOP_SESSION: &str = "emulator-session";
+
+/// The data-bank AccessKey (`context.ak` of `alibaba.databank.open.auth.apply`), the value of the
+/// method's documented example.
+pub const DATABANK_AK: &str = "lingyang_daas";
+
+/// The secret of [`DATABANK_AK`] (`context.sk`).
+pub const DATABANK_SK: &str = "w3343wer44e";
+
+/// Finds a seeded account by its AccessKey ID.
+pub(crate) fn by_access_key_id(access_key_id: &str) -> Option<Account> {
+    ALL.into_iter().find(|a| a.access_key_id == access_key_id)
+}
+
+/// Whether an Aliyun ID names an account the emulator knows.
+pub(crate) fn aliyun_id_exists(aliyun_id: &str) -> bool {
+    ALL.iter().any(|a| a.aliyun_id == aliyun_id)
+}

@@ -1,0 +1,178 @@
+//! Faults injected on demand (see [`Injection`]).
+
+use std::time::Duration;
+
+/// One kind of failure the emulator can produce instead of (or on top of) its normal answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Fault {
+    /// Alibaba Cloud: HTTP 400 `Throttling.User`, with the header `x-acs-retry-after`
+    /// (milliseconds) when `retry_after` is given. TOP: HTTP 200, code 7 `App Call Limited`,
+    /// sub code `accesscontrol.limited-by-app-access-count`. The request is not processed.
+    Throttling {
+        /// The value of `x-acs-retry-after`, if any.
+        retry_after: Option<Duration>,
+    },
+    /// Alibaba Cloud: HTTP 503 `ServiceUnavailable`. TOP: HTTP 200, code 10
+    /// `Service Currently Unavailable`, sub code `isp.service-unavailable`. Not processed.
+    ServiceUnavailable,
+    /// HTTP 200 with a JSON body cut off in the middle. The request is not processed.
+    MalformedBody,
+    /// HTTP 200 with a business failure in the body (the request is not processed):
+    /// Dysmsapi `{"RequestId","Code","Message"}` with `Code` = `code` (no `Success` field, the
+    /// shape the SMS APIs use for `isv.*` failures); LinkWAN `{"RequestId","Success":false,"Code","Message"}`;
+    /// TOP `error_response` code 15 with `sub_code` = `code`.
+    BusinessFailure {
+        /// The business code, e.g. `isv.BUSINESS_LIMIT_CONTROL`.
+        code: String,
+        /// The message that goes with it.
+        message: String,
+    },
+    /// TOP only (Alibaba Cloud requests pass it by): HTTP 200 with this `error_response`.
+    /// Use code 7 for app throttling, or code 15 with an `isp.*` sub code for a server-side error.
+    TopError {
+        /// The top-level `code`.
+        code: i64,
+        /// The `msg`.
+        msg: String,
+        /// The `sub_code`, if any.
+        sub_code: Option<String>,
+        /// The `sub_msg`, if any.
+        sub_msg: Option<String>,
+    },
+    /// The connection is closed without an answer. The request is not processed.
+    DropConnection,
+    /// The request is processed normally (state changes happen), then the answer waits this long:
+    /// a client that times out cannot know whether its request took effect.
+    Delay(Duration),
+}
+
+impl Fault {
+    /// [`Fault::Throttling`] with an optional `x-acs-retry-after`.
+    pub fn throttling(retry_after: Option<Duration>) -> Fault {
+        Fault::Throttling { retry_after }
+    }
+
+    /// The SMS business quota failure `isv.BUSINESS_LIMIT_CONTROL` (HTTP 200); never retryable.
+    pub fn business_limit_control() -> Fault {
+        Fault::BusinessFailure {
+            code: "isv.BUSINESS_LIMIT_CONTROL".to_owned(),
+            message: "触发分钟级流控Permits:1".to_owned(),
+        }
+    }
+
+    /// TOP code 7, `App Call Limited`.
+    pub fn top_app_call_limited() -> Fault {
+        Fault::TopError {
+            code: 7,
+            msg: "App Call Limited".to_owned(),
+            sub_code: Some("accesscontrol.limited-by-app-access-count".to_owned()),
+            sub_msg: Some("This ban will last for 1 more seconds".to_owned()),
+        }
+    }
+
+    /// TOP code 15, `Remote service error`, with a server-side (`isp.*`) sub code such as
+    /// `isp.remote-service-timeout`.
+    pub fn top_isp(sub_code: impl Into<String>) -> Fault {
+        Fault::TopError {
+            code: 15,
+            msg: "Remote service error".to_owned(),
+            sub_code: Some(sub_code.into()),
+            sub_msg: Some("服务端异常".to_owned()),
+        }
+    }
+
+    /// Whether this fault can fire on a request of this protocol.
+    pub(crate) fn applies_to(&self, top: bool) -> bool {
+        !matches!(self, Fault::TopError { .. }) || top
+    }
+}
+
+/// A queued [`Fault`]: faults on demand test retry, timeout and error handling over real sockets.
+///
+/// An injection is queued with [`Emulator::inject`](crate::emulator::Emulator::inject). It fires on the
+/// next request(s) that pass the gateway's checks (known key, valid timestamp, signature and nonce:
+/// the point where a real gateway throttles a caller), optionally only for one action or TOP method,
+/// and is used up after [`Injection::times`] requests. Injections are tried in the order they were
+/// queued; the first that applies fires, and at most one fires per request.
+///
+/// ```no_run
+/// # async fn demo() -> std::io::Result<()> {
+/// use std::time::Duration;
+/// use alibaba_openapi::emulator::{Emulator, Fault, Injection};
+///
+/// let emulator = Emulator::start().await?;
+/// // The next two GetJoinPermissionAuthOrder calls are throttled.
+/// emulator.inject(
+///     Injection::new(Fault::throttling(Some(Duration::from_millis(50))))
+///         .times(2)
+///         .for_action("GetJoinPermissionAuthOrder"),
+/// );
+/// // The next request of any kind gets a 503.
+/// emulator.inject(Fault::ServiceUnavailable);
+/// # Ok(()) }
+/// ```
+///
+/// `Injection::from(fault)` (or passing a bare [`Fault`] to `inject`) affects the next single
+/// request of any action.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Injection {
+    /// What happens.
+    pub fault: Fault,
+    /// How many more requests it affects.
+    pub times: u32,
+    /// Only requests with this `Action` (Alibaba Cloud) or `method` (TOP), when set.
+    pub action: Option<String>,
+}
+
+impl Injection {
+    /// Affects the next request, whatever its action.
+    pub fn new(fault: Fault) -> Injection {
+        Injection {
+            fault,
+            times: 1,
+            action: None,
+        }
+    }
+
+    /// Affects the next `times` matching requests instead of one.
+    pub fn times(mut self, times: u32) -> Injection {
+        self.times = times;
+        self
+    }
+
+    /// Affects only requests of this action (`Action`, e.g. `CreateSmsAuthorizationLetter`) or
+    /// TOP method (`method`, e.g. `alibaba.databank.open.auth.apply`).
+    pub fn for_action(mut self, action: impl Into<String>) -> Injection {
+        self.action = Some(action.into());
+        self
+    }
+
+    fn matches(&self, top: bool, action: &str) -> bool {
+        self.times > 0
+            && self.fault.applies_to(top)
+            && match self.action.as_deref() {
+                Some(only) => only == action,
+                None => true,
+            }
+    }
+}
+
+impl From<Fault> for Injection {
+    fn from(fault: Fault) -> Injection {
+        Injection::new(fault)
+    }
+}
+
+/// Takes the fault, if any, that fires on this request, using up one of its times.
+pub(crate) fn take(queue: &mut Vec<Injection>, top: bool, action: &str) -> Option<Fault> {
+    let index = queue.iter().position(|i| i.matches(top, action))?;
+    let entry = &mut queue[index];
+    entry.times -= 1;
+    let fault = entry.fault.clone();
+    if entry.times == 0 {
+        queue.remove(index);
+    }
+    Some(fault)
+}

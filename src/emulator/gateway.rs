@@ -1,0 +1,525 @@
+//! The Alibaba Cloud RPC gateway: common parameters, signature v1, timestamp window, nonce reuse,
+//! product and version routing, and the gateway's error bodies.
+
+use std::sync::Mutex;
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use serde_json::{json, Map, Value};
+
+use super::accounts::{self, Account};
+use super::fault::{self, Fault};
+use super::state::State;
+use super::wire::{request_id, Answer, Delivery, Incoming};
+use super::{linkwan, lock, sms, v3};
+use crate::aliyun::sign::v1;
+
+/// The gateway's tolerance between a request's `Timestamp` and its own clock.
+const TIMESTAMP_WINDOW_MINUTES: i64 = 15;
+
+/// A product the gateway routes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Product {
+    LinkWan,
+    Dysmsapi,
+}
+
+impl Product {
+    /// The product that serves an action, judged by the action name (the emulator serves every
+    /// product on one address, where the real gateway tells them apart by host name).
+    fn for_action(action: &str) -> Option<Product> {
+        if linkwan::ACTIONS.contains(&action) {
+            Some(Product::LinkWan)
+        } else if sms::ACTIONS.contains(&action) {
+            Some(Product::Dysmsapi)
+        } else {
+            None
+        }
+    }
+
+    /// Guesses the product from a `Host` such as `linkwan.cn-shanghai.aliyuncs.com`.
+    fn for_host(host: &str) -> Option<Product> {
+        let host = host.to_ascii_lowercase();
+        if host.starts_with("linkwan") {
+            Some(Product::LinkWan)
+        } else if host.starts_with("dysmsapi") {
+            Some(Product::Dysmsapi)
+        } else {
+            None
+        }
+    }
+
+    /// The product code used in `Recommend` links.
+    pub fn name(self) -> &'static str {
+        match self {
+            Product::LinkWan => "LinkWAN",
+            Product::Dysmsapi => "Dysmsapi",
+        }
+    }
+
+    fn versions(self) -> &'static [&'static str] {
+        match self {
+            Product::LinkWan => &["2019-03-01", "2018-12-30"],
+            Product::Dysmsapi => &["2017-05-25"],
+        }
+    }
+
+    fn default_host(self) -> &'static str {
+        match self {
+            Product::LinkWan => "linkwan.cn-shanghai.aliyuncs.com",
+            Product::Dysmsapi => "dysmsapi.aliyuncs.com",
+        }
+    }
+}
+
+/// How a product error is rendered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Shape {
+    /// `{"RequestId","HostId","Code","Message","Recommend"}`.
+    Gateway,
+    /// `{"RequestId","Code","Message","Success":false}` (Dysmsapi business rules).
+    Business,
+}
+
+/// An error answer of a product action.
+#[derive(Debug, Clone)]
+pub(crate) struct ApiError {
+    pub status: u16,
+    pub code: &'static str,
+    pub message: String,
+    pub shape: Shape,
+}
+
+impl ApiError {
+    /// HTTP 400 in the gateway shape.
+    pub fn bad_request(code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError {
+            status: 400,
+            code,
+            message: message.into(),
+            shape: Shape::Gateway,
+        }
+    }
+
+    /// HTTP 400 `MissingParameter` naming the parameter.
+    pub fn missing(name: &str) -> ApiError {
+        ApiError::bad_request("MissingParameter", missing_message(name))
+    }
+}
+
+/// What a product action answers on success: the body's fields other than `RequestId`.
+pub(crate) type ApiResult = Result<Map<String, Value>, ApiError>;
+
+/// An authenticated call handed to a product.
+pub(crate) struct Call<'a> {
+    pub caller: Account,
+    pub request: &'a Incoming,
+    pub now: DateTime<Utc>,
+}
+
+impl Call<'_> {
+    /// A required parameter: present and non-empty, else `MissingParameter`.
+    pub fn required(&self, name: &str) -> Result<&str, ApiError> {
+        match self.request.param(name) {
+            Some(value) if !value.is_empty() => Ok(value),
+            _ => Err(ApiError::missing(name)),
+        }
+    }
+}
+
+fn missing_message(name: &str) -> String {
+    format!("The input parameter \"{name}\" that is mandatory for processing this request is not supplied.")
+}
+
+/// Renders a gateway-shaped error.
+fn error(status: u16, code: &str, message: &str, product: Option<Product>, host: &str) -> Answer {
+    let id = request_id();
+    let host_id = if host.is_empty() {
+        product.map_or("", Product::default_host)
+    } else {
+        host
+    };
+    let recommend = match product {
+        Some(p) => format!(
+            "https://api.aliyun.com/troubleshoot?q={code}&product={}&requestId={id}",
+            p.name()
+        ),
+        None => format!("https://api.aliyun.com/troubleshoot?q={code}&requestId={id}"),
+    };
+    let body = json!({
+        "RequestId": id,
+        "HostId": host_id,
+        "Code": code,
+        "Message": message,
+        "Recommend": recommend,
+    });
+    Answer::json(status, &body, Some(code.to_owned()))
+}
+
+/// Why the gateway refused a request before it reached the product.
+#[derive(Debug, Clone)]
+pub(crate) struct Rejection {
+    pub status: u16,
+    pub code: &'static str,
+    pub message: String,
+    pub product: Option<Product>,
+}
+
+impl Rejection {
+    pub fn new(
+        status: u16,
+        code: &'static str,
+        message: impl Into<String>,
+        product: Option<Product>,
+    ) -> Rejection {
+        Rejection {
+            status,
+            code,
+            message: message.into(),
+            product,
+        }
+    }
+}
+
+/// A request whose signature checked out.
+pub(crate) struct Authenticated<'a> {
+    pub caller: Account,
+    pub action: &'a str,
+    pub product: Product,
+    pub nonce: &'a str,
+}
+
+/// Finds the product of an action and checks the version (`names` are how the request carries
+/// them: parameters for v1, headers for V3).
+pub(crate) fn route<'a>(
+    action: Option<&'a str>,
+    version: Option<&str>,
+    names: (&str, &str),
+    guessed: Option<Product>,
+) -> Result<(&'a str, Product), Rejection> {
+    let Some(action) = action.filter(|a| !a.is_empty()) else {
+        return Err(Rejection::new(
+            400,
+            "MissingParameter",
+            missing_message(names.0),
+            guessed,
+        ));
+    };
+    let Some(product) = Product::for_action(action) else {
+        return Err(Rejection::new(
+            404,
+            "InvalidAction.NotFound",
+            "Specified api is not found, please check your url and method.",
+            guessed,
+        ));
+    };
+    let Some(version) = version.filter(|v| !v.is_empty()) else {
+        return Err(Rejection::new(
+            400,
+            "MissingParameter",
+            missing_message(names.1),
+            Some(product),
+        ));
+    };
+    if !product.versions().contains(&version) {
+        return Err(Rejection::new(
+            400,
+            "InvalidVersion",
+            "Specified parameter Version is not valid.",
+            Some(product),
+        ));
+    }
+    Ok((action, product))
+}
+
+/// The account of an AccessKey ID, else `InvalidAccessKeyId.NotFound`.
+pub(crate) fn known_key(access_key_id: &str, product: Product) -> Result<Account, Rejection> {
+    accounts::by_access_key_id(access_key_id).ok_or_else(|| {
+        Rejection::new(
+            404,
+            "InvalidAccessKeyId.NotFound",
+            "Specified access key is not found.",
+            Some(product),
+        )
+    })
+}
+
+/// Checks a `yyyy-MM-ddTHH:mm:ssZ` timestamp (parameter or header `name`) against the clock.
+pub(crate) fn fresh(
+    value: &str,
+    name: &str,
+    now: DateTime<Utc>,
+    product: Product,
+) -> Result<(), Rejection> {
+    let Some(timestamp) = parse_timestamp(value) else {
+        return Err(Rejection::new(
+            400,
+            "IllegalTimestamp",
+            format!("The input parameter \"{name}\" that is mandatory for processing this request is not supplied or is not in the format yyyy-MM-ddTHH:mm:ssZ."),
+            Some(product),
+        ));
+    };
+    if (now - timestamp).num_seconds().abs() > TIMESTAMP_WINDOW_MINUTES * 60 {
+        return Err(Rejection::new(
+            400,
+            "InvalidTimeStamp.Expired",
+            format!(
+                "Specified time stamp or date value is expired. Server time: {}.",
+                now.format("%Y-%m-%dT%H:%M:%SZ")
+            ),
+            Some(product),
+        ));
+    }
+    Ok(())
+}
+
+/// Signature v1: every common parameter in the query or form body.
+fn authenticate_v1<'a>(
+    request: &'a Incoming,
+    now: DateTime<Utc>,
+    guessed: Option<Product>,
+) -> Result<Authenticated<'a>, Rejection> {
+    let (action, product) = route(
+        request.param("Action"),
+        request.param("Version"),
+        ("Action", "Version"),
+        guessed,
+    )?;
+    for name in [
+        "AccessKeyId",
+        "SignatureMethod",
+        "SignatureVersion",
+        "SignatureNonce",
+        "Timestamp",
+    ] {
+        if absent(request.param(name)) {
+            return Err(Rejection::new(
+                400,
+                "MissingParameter",
+                missing_message(name),
+                Some(product),
+            ));
+        }
+    }
+    let Some(signature) = request.param("Signature").filter(|s| !s.is_empty()) else {
+        return Err(Rejection::new(
+            400,
+            "IncompleteSignature",
+            "The request signature does not conform to Aliyun standards.",
+            Some(product),
+        ));
+    };
+    let param = |name: &str| request.param(name).unwrap_or_default();
+    for (name, expected) in [
+        ("SignatureMethod", v1::SIGNATURE_METHOD),
+        ("SignatureVersion", v1::SIGNATURE_VERSION),
+    ] {
+        if param(name) != expected {
+            return Err(Rejection::new(
+                400,
+                "InvalidParameter",
+                format!("The specified parameter \"{name}\" is not valid: only {expected} is supported."),
+                Some(product),
+            ));
+        }
+    }
+    let caller = known_key(param("AccessKeyId"), product)?;
+    fresh(param("Timestamp"), "Timestamp", now, product)?;
+    let string_to_sign = v1::string_to_sign(&request.method, request.pairs.iter().cloned());
+    if v1::sign(caller.access_key_secret, &string_to_sign) != signature {
+        return Err(Rejection::new(
+            400,
+            "SignatureDoesNotMatch",
+            format!("Specified signature is not matched with our calculation. server string to sign is:{string_to_sign}"),
+            Some(product),
+        ));
+    }
+    Ok(Authenticated {
+        caller,
+        action,
+        product,
+        nonce: param("SignatureNonce"),
+    })
+}
+
+/// Handles a request to the RPC endpoint (any path but the TOP gateway's).
+pub(crate) fn handle(state: &Mutex<State>, request: &Incoming) -> Answer {
+    let host = request.host.as_str();
+    let guessed = Product::for_host(host);
+    if request.path != "/" {
+        return error(
+            404,
+            "InvalidAction.NotFound",
+            "Specified api is not found, please check your url and method.",
+            guessed,
+            host,
+        );
+    }
+    let now = lock(state).now();
+    let authenticated = if v3::is_v3(request) {
+        v3::authenticate(request, now, guessed)
+    } else {
+        authenticate_v1(request, now, guessed)
+    };
+    let Authenticated {
+        caller,
+        action,
+        product,
+        nonce,
+    } = match authenticated {
+        Ok(authenticated) => authenticated,
+        Err(r) => return error(r.status, r.code, &r.message, r.product, host),
+    };
+
+    let mut guard = lock(state);
+    if !guard.use_nonce(caller.access_key_id, nonce, now) {
+        return error(
+            400,
+            "SignatureNonceUsed",
+            "Specified signature nonce was used already.",
+            Some(product),
+            host,
+        );
+    }
+    let delivery = match fault::take(&mut guard.faults, false, action) {
+        None => Delivery::Now,
+        Some(Fault::Delay(delay)) => Delivery::After(delay),
+        Some(fault) => return injected_answer(fault, product, host),
+    };
+    let call = Call {
+        caller,
+        request,
+        now,
+    };
+    let result = match product {
+        Product::LinkWan => linkwan::handle(&mut guard.linkwan, action, &call),
+        Product::Dysmsapi => sms::handle(&mut guard.sms, action, &call),
+    };
+    drop(guard);
+    let mut answer = render(product, result, host);
+    if delivery != Delivery::Now {
+        answer.delivery = delivery;
+        answer.injected = true;
+    }
+    answer
+}
+
+/// Renders a product's result.
+fn render(product: Product, result: ApiResult, host: &str) -> Answer {
+    let mut id = request_id();
+    if product == Product::Dysmsapi {
+        // The documented Dysmsapi responses end their RequestId with a newline.
+        id.push('\n');
+    }
+    match result {
+        Ok(mut fields) => {
+            fields.insert("RequestId".to_owned(), Value::String(id));
+            Answer::json(200, &Value::Object(fields), None)
+        }
+        Err(e) if e.shape == Shape::Gateway => {
+            error(e.status, e.code, &e.message, Some(product), host)
+        }
+        Err(e) => {
+            let body = json!({
+                "RequestId": id,
+                "Code": e.code,
+                "Message": e.message,
+                "Success": false,
+            });
+            Answer::json(e.status, &body, Some(e.code.to_owned()))
+        }
+    }
+}
+
+/// The answer an injected fault gives instead of the product's.
+fn injected_answer(fault: Fault, product: Product, host: &str) -> Answer {
+    let mut answer = match fault {
+        Fault::Throttling { retry_after } => {
+            let mut answer = error(
+                400,
+                "Throttling.User",
+                "Request was denied due to user flow control.",
+                Some(product),
+                host,
+            );
+            if let Some(after) = retry_after {
+                answer
+                    .headers
+                    .push(("x-acs-retry-after", after.as_millis().to_string()));
+            }
+            answer
+        }
+        Fault::ServiceUnavailable => error(
+            503,
+            "ServiceUnavailable",
+            "The request has failed due to a temporary failure of the server.",
+            Some(product),
+            host,
+        ),
+        Fault::MalformedBody => Answer::malformed(format!(
+            "{{\"RequestId\":\"{}\",\"Data\":{{\"Ord",
+            request_id()
+        )),
+        Fault::BusinessFailure { code, message } => {
+            let body = match product {
+                Product::Dysmsapi => json!({
+                    "RequestId": format!("{}\n", request_id()),
+                    "Code": code,
+                    "Message": message,
+                }),
+                Product::LinkWan => json!({
+                    "RequestId": request_id(),
+                    "Success": false,
+                    "Code": code,
+                    "Message": message,
+                }),
+            };
+            Answer::json(200, &body, Some(code))
+        }
+        Fault::DropConnection => Answer::dropped(),
+        // Delay is handled by the caller; TopError never applies to RPC.
+        Fault::Delay(_) | Fault::TopError { .. } => {
+            error(500, "InternalError", "Injected fault.", Some(product), host)
+        }
+    };
+    answer.injected = true;
+    answer
+}
+
+/// Parses `yyyy-MM-ddTHH:mm:ssZ` strictly (UTC, no fraction, no offset).
+fn parse_timestamp(value: &str) -> Option<DateTime<Utc>> {
+    let bytes = value.as_bytes();
+    let shape_ok = bytes.len() == 20
+        && bytes.iter().enumerate().all(|(i, b)| match i {
+            4 | 7 => *b == b'-',
+            10 => *b == b'T',
+            13 | 16 => *b == b':',
+            19 => *b == b'Z',
+            _ => b.is_ascii_digit(),
+        });
+    if !shape_ok {
+        return None;
+    }
+    NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%M:%SZ")
+        .ok()
+        .map(|t| t.and_utc())
+}
+
+/// Whether a parameter is absent or empty.
+fn absent(value: Option<&str>) -> bool {
+    value.unwrap_or_default().is_empty()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_are_parsed_strictly() {
+        assert!(parse_timestamp("2016-02-23T12:46:24Z").is_some());
+        assert!(parse_timestamp("2016-02-23T12:46:24").is_none());
+        assert!(parse_timestamp("2016-2-23T12:46:24Z").is_none());
+        assert!(parse_timestamp("2016-02-23 12:46:24Z").is_none());
+        assert!(parse_timestamp("2016-02-30T12:46:24Z").is_none());
+        assert!(parse_timestamp("２016-02-23T12:46:24Z").is_none());
+    }
+}

@@ -1,0 +1,487 @@
+//! A local stand-in for the services this crate speaks to (feature `emulator`).
+//!
+//! [`Emulator`] is a real HTTP server on loopback that behaves like the Alibaba Cloud RPC gateway
+//! (LinkWAN, Dysmsapi) and the Taobao Open Platform gateway, so examples and tests need no
+//! account and no network. It verifies requests from the wire as the real gateways do, keeps
+//! state, enforces each action's documented rules, injects faults on demand and records what it
+//! received. It does not depend on how this crate's clients build requests: anything that signs
+//! correctly (an official SDK, `curl`) is served.
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! use alibaba_openapi::emulator::{accounts, Emulator};
+//!
+//! let emulator = Emulator::start().await?;
+//! println!("RPC endpoint {} (sign with {})", emulator.url(), accounts::OWNER.access_key_id);
+//! println!("TOP gateway  {}", emulator.top_gateway_url());
+//! // ... run the code under test against it ...
+//! assert!(emulator.requests().iter().all(|r| r.code.is_none()));
+//! # Ok(()) }
+//! ```
+//!
+//! # Alibaba Cloud RPC gateway (`url()`, path `/`)
+//! Parameters are read from the query string and from an `application/x-www-form-urlencoded`
+//! body (`+` is a space), with any HTTP method; the product is chosen by `Action` (the real
+//! gateway uses the host name). Checks, in order, each with the real gateway's code:
+//! 1. `Action` present, else 400 `MissingParameter`; known, else 404 `InvalidAction.NotFound`;
+//! 2. `Version` present and one the product serves (LinkWAN `2019-03-01`, `2018-12-30`;
+//!    Dysmsapi `2017-05-25`), else 400 `InvalidVersion`;
+//! 3. `AccessKeyId`, `SignatureMethod`, `SignatureVersion`, `SignatureNonce`, `Timestamp` present
+//!    (400 `MissingParameter`), `Signature` present (400 `IncompleteSignature`);
+//!    `SignatureMethod=HMAC-SHA1`, `SignatureVersion=1.0` (400 `InvalidParameter`);
+//! 4. a known AccessKey ID ([`accounts`]), else 404 `InvalidAccessKeyId.NotFound`;
+//! 5. `Timestamp` exactly `yyyy-MM-ddTHH:mm:ssZ` (400 `IllegalTimestamp`) and within 15 minutes
+//!    of the emulator's clock (400 `InvalidTimeStamp.Expired`);
+//! 6. `Signature` equal to signature v1 over every received parameter but `Signature`, with the
+//!    received HTTP method, else 400 `SignatureDoesNotMatch` whose message ends with the server's
+//!    string to sign, as the real gateway's does;
+//! 7. `SignatureNonce` not used before by that AccessKey within 30 minutes, else 400
+//!    `SignatureNonceUsed` (a nonce is spent only by a correctly signed request);
+//! 8. an injected [`Fault`], if one applies; then the action.
+//!
+//! A request with `Authorization: ACS3-HMAC-SHA256 …` (or `x-acs-action` and no `Action`) is
+//! verified as signature V3 instead, with the same codes: action and version from `x-acs-action` /
+//! `x-acs-version`, key from `Credential`, time from `x-acs-date`, nonce from
+//! `x-acs-signature-nonce`; the canonical request is rebuilt from the received method, path, query
+//! string and exactly the headers `SignedHeaders` names, with the SHA-256 of the received body (an
+//! `x-acs-content-sha256` that disagrees is `SignatureDoesNotMatch`). An `Authorization` that does
+//! not parse, or another algorithm, is 400 `IncompleteSignature`. Business parameters are read
+//! from the query and a form body alike.
+//!
+//! Errors are `{"RequestId","HostId","Code","Message","Recommend"}` as `application/json`.
+//! Every answer has a fresh upper-case UUID RequestId and a `Date` header from the emulator's
+//! clock (real time plus [`EmulatorBuilder::clock_skew`]), from which a client can learn its skew.
+//!
+//! # LinkWAN (`2019-03-01`, also accepts `2018-12-30`)
+//! Seeded join permissions: `123` and `124` owned by [`accounts::OWNER`], `900` by [`accounts::OTHER`].
+//! - **SubmitJoinPermissionAuthOrder**(`JoinPermissionId`, `RenterAliyunId`): missing →
+//!   `MissingParameter`; unknown permission → `NonExistent`; caller not the owner →
+//!   `NotResourceOwner`; after 5 unknown renters in a row the caller gets
+//!   `TooManyRenterNonExistentFailures` for 10 minutes after the last one (a successful
+//!   submission resets the count); unknown renter → `RenterDoesNotExist`; the permission's latest
+//!   order is APPLYING or ACCEPTED → `JoinPermissionAlreadyAuthorized` (the reading taken of
+//!   "already granted": any order in progress or accepted blocks a new one, whatever its renter;
+//!   once REJECTED or CANCELED the permission can be granted again). Otherwise a new order in state
+//!   APPLYING, ids from 1234 upward, answered `{"RequestId","Success":true,"Data":"1234"}` (Data a
+//!   numeric string, as documented).
+//! - **GetJoinPermissionAuthOrder**(`OrderId`): unknown or non-numeric → `NonExistent`; caller
+//!   neither owner nor renter → `NotResourceOwner`. `Data` has `OrderId` and `JoinPermissionId` as
+//!   strings, `OrderState`, `OwnerAliyunId`, `RenterAliyunId`, `ApplyingMillis`, and only those of
+//!   `AcceptedMillis`, `RejectedMillis`, `CanceledMillis` the order has reached (numbers).
+//! - **GetOwnedJoinPermission**(`JoinPermissionId`, optional `IotInstanceId`, accepted and
+//!   ignored): unknown → `NonExistent`; not the caller's → `NotResourceOwner`. `Data` has every
+//!   documented field, with the documented example's quirks: `JoinPermissionId` and `JoinEui` are
+//!   JSON numbers when all decimal digits (`"JoinEui":0` for `0000000000000000`). `AuthState` is
+//!   the state of the permission's latest order (`NEW` when none); `RenterAliyunId` is present
+//!   while that order is APPLYING or ACCEPTED; `BoundProductName` only when a product is bound.
+//!
+//! Orders move with [`Emulator::accept_order`], [`Emulator::reject_order`] (APPLYING → ACCEPTED /
+//! REJECTED, as the renter would in the console) and [`Emulator::cancel_order`] (APPLYING or
+//! ACCEPTED → CANCELED).
+//!
+//! # Dysmsapi (`2017-05-25`)
+//! **CreateSmsAuthorizationLetter**: a missing parameter → 400 `MissingParameter`; `SignList` is
+//! one parameter holding a JSON array of strings (flat `SignList.N` is accepted too; anything else
+//! → 400 `InvalidParameter`). Then, each failure HTTP 400 `{"RequestId","Code","Message","Success":false}`:
+//! `AuthorizationLetterNameOverLimit` (name > 100 characters), `AuthorizationLetterNameNotMatchRegex`
+//! (empty, only digits, or anything but letters and digits), `AuthorizationLetterDateNotMatchRegex`
+//! (not `YYYY-MM-DD~YYYY-MM-DD` of real dates), `AuthorizationLetterDateNotValid` (today in GMT+8
+//! outside the period, bounds included), `AuthorizationOverLimit` / `ProxyAuthorizationOverLimit`
+//! (> 150 characters, the request table's limit; the messages say 1000), `AuthorizationNotMatchRegex`
+//! / `ProxyAuthorizationNotMatchRegex` (empty, only digits, or a symbol other than `·`, space,
+//! `()`, `（）`), `OrganizationCodeOverLimit` (> 150), `SignNumOverLimit` (> 100 signatures),
+//! `SignNotMatchRegex` (none, or one not 2–12 letters/digits, or containing "test"/"测试"),
+//! `AuthorizationOssFileNotUploadError` (`AuthorizationLetterPic` not a file key with an
+//! extension), `AuthorizationLetterNameRepeat` (the caller already has a letter of that name).
+//! Success: `{"AccessDeniedDetail":"无","RequestId":"…\n","Message":"OK","Data":"100000001","Code":"OK","Success":true}`;
+//! every Dysmsapi RequestId ends with `\n`, as documented.
+//!
+//! # Taobao Open Platform (`top_gateway_url()`, path `/router/rest`)
+//! Parameters from the query and a form body. Errors are HTTP 200
+//! `{"error_response":{"code","msg","sub_code","sub_msg","request_id"}}`. Checks in order:
+//! `method` (missing 21), `app_key` (missing 28, unknown 29 `Invalid app Key`), method known
+//! (22 `Invalid method`), `sign` (missing 24), `timestamp` (missing 30; not `yyyy-MM-dd HH:mm:ss`
+//! GMT+8 or 13-digit epoch milliseconds, or more than 10 minutes off → 31), `v` (missing 32,
+//! another version 34, garbage 33), `format` (json or xml, both answered in JSON; else 23),
+//! `sign_method` (md5 when absent; md5, hmac, hmac-sha256; else 25), `sign` (hex, any case;
+//! mismatch 25 `Invalid signature`), `session` when non-empty must be [`accounts::TOP_SESSION`]
+//! (27 `Invalid session`). `simplify=true` drops the `<method>_response` wrapper.
+//!
+//! **alibaba.databank.open.auth.apply**: `context` / `param` missing → 40
+//! `Missing required arguments:<name>`; not a JSON object → 41 `Invalid arguments:<name>`; a
+//! required field missing or mistyped → 15 `Remote service error`, sub code
+//! `isv.invalid-parameter` (the method's page shows this error, there with code 50). Business
+//! results: `context.ak`/`sk` other than [`accounts::DATABANK_AK`]/[`accounts::DATABANK_SK`] →
+//! `errcode` 1001, `codeclass` `PARAM_ERROR`; a second application for the same
+//! (`apply_biz_id`, `apply_entity_id`) → `errcode` 2001 `apply already exists`, `codeclass`
+//! `BIZ_ERROR`, with the existing application as `data`; else `errcode` 0, `errmsg` `success`,
+//! `codeclass` `SUCCESS`, `data` with `auth_status` 0.
+//!
+//! # Not emulated
+//! STS, the ECS metadata service, `SecurityToken` checks (accepted and ignored), XML answers
+//! (`Format=XML` and TOP `format=xml` are answered in JSON), ROA-style paths, other actions.
+
+pub mod accounts;
+mod fault;
+mod gateway;
+mod linkwan;
+mod sms;
+mod state;
+mod top;
+mod v3;
+mod wire;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::io;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use chrono::{DateTime, Utc};
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Bytes;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Request, Response};
+use hyper_util::rt::TokioIo;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::task::{JoinHandle, JoinSet};
+
+pub use fault::{Fault, Injection};
+
+use state::State;
+use wire::{Answer, Delivery, Incoming};
+
+/// The largest request body the emulator reads.
+const MAX_BODY_BYTES: usize = 1024 * 1024;
+/// The TOP gateway's path.
+const TOP_PATH: &str = "/router/rest";
+
+/// Which gateway a request went to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Protocol {
+    /// The Alibaba Cloud RPC gateway ([`Emulator::url`]).
+    Rpc,
+    /// The Taobao Open Platform gateway ([`Emulator::top_gateway_url`]).
+    Top,
+}
+
+/// One request the emulator received, with how it answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RecordedRequest {
+    /// Which gateway it went to.
+    pub protocol: Protocol,
+    /// `Action` or the `x-acs-action` header (Alibaba Cloud), `method` (TOP); empty when absent.
+    pub action: String,
+    /// The HTTP method.
+    pub http_method: String,
+    /// The URL path.
+    pub path: String,
+    /// Every parameter from the query string and form body, decoded (first value of a repeated
+    /// name), including `Signature` / `sign`.
+    pub params: BTreeMap<String, String>,
+    /// `SignatureNonce` (or the `x-acs-signature-nonce` header), when sent.
+    pub nonce: Option<String>,
+    /// Request headers, with lower-case names.
+    pub headers: BTreeMap<String, String>,
+    /// The HTTP status answered; `None` when the connection was dropped by an injected fault.
+    pub status: Option<u16>,
+    /// The error code answered, `None` on success: the gateway's or product's `Code`, a TOP
+    /// `code` as decimal text (`"25"`), or a data-bank `codeclass` (`"BIZ_ERROR"`) for a
+    /// business failure.
+    pub code: Option<String>,
+    /// Whether an injected [`Fault`] shaped the answer.
+    pub injected: bool,
+    /// When it arrived, by the emulator's clock.
+    pub received_at: DateTime<Utc>,
+}
+
+/// Configures an [`Emulator`] before it starts.
+#[derive(Debug, Clone)]
+pub struct EmulatorBuilder {
+    listen: SocketAddr,
+    clock_skew: chrono::Duration,
+}
+
+impl Default for EmulatorBuilder {
+    fn default() -> Self {
+        EmulatorBuilder {
+            listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            clock_skew: chrono::Duration::zero(),
+        }
+    }
+}
+
+impl EmulatorBuilder {
+    /// The address to listen on (default `127.0.0.1:0`, a free port).
+    pub fn listen(mut self, addr: SocketAddr) -> Self {
+        self.listen = addr;
+        self
+    }
+
+    /// Runs the emulator's clock ahead of (positive) or behind (negative) the real one, to test
+    /// how a client handles clock skew. Default zero.
+    pub fn clock_skew(mut self, skew: chrono::Duration) -> Self {
+        self.clock_skew = skew;
+        self
+    }
+
+    /// Binds the address and starts serving on the current tokio runtime.
+    pub async fn start(self) -> io::Result<Emulator> {
+        let listener = TcpListener::bind(self.listen).await?;
+        let local_addr = listener.local_addr()?;
+        let state = Arc::new(Mutex::new(State::new(self.clock_skew)));
+        let server = tokio::spawn(accept_loop(listener, Arc::clone(&state)));
+        Ok(Emulator {
+            local_addr,
+            state,
+            server,
+        })
+    }
+}
+
+/// A running emulator. The server stops, and its connections close, when this is dropped.
+pub struct Emulator {
+    local_addr: SocketAddr,
+    state: Arc<Mutex<State>>,
+    server: JoinHandle<()>,
+}
+
+impl fmt::Debug for Emulator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Emulator")
+            .field("local_addr", &self.local_addr)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+impl Emulator {
+    /// Starts an emulator on `127.0.0.1` on a free port, with the real clock.
+    pub async fn start() -> io::Result<Emulator> {
+        Emulator::builder().start().await
+    }
+
+    /// Configures an emulator: address, clock skew.
+    pub fn builder() -> EmulatorBuilder {
+        EmulatorBuilder::default()
+    }
+
+    /// The Alibaba Cloud RPC endpoint for every product, e.g. `http://127.0.0.1:8080`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.local_addr)
+    }
+
+    /// The TOP gateway URL, e.g. `http://127.0.0.1:8080/router/rest`.
+    pub fn top_gateway_url(&self) -> String {
+        format!("http://{}{TOP_PATH}", self.local_addr)
+    }
+
+    /// The address the server listens on.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    /// The emulator's clock: real time plus the configured skew.
+    pub fn now(&self) -> DateTime<Utc> {
+        lock(&self.state).now()
+    }
+
+    /// Changes the clock skew of a running emulator.
+    pub fn set_clock_skew(&self, skew: chrono::Duration) {
+        lock(&self.state).clock_skew = skew;
+    }
+
+    /// Every request received so far, in order of arrival.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        lock(&self.state).requests.clone()
+    }
+
+    /// Forgets the recorded requests.
+    pub fn clear_requests(&self) {
+        lock(&self.state).requests.clear();
+    }
+
+    /// Queues a fault; see [`Injection`]. A bare [`Fault`] affects the next request.
+    pub fn inject(&self, injection: impl Into<Injection>) {
+        let injection = injection.into();
+        if injection.times > 0 {
+            lock(&self.state).faults.push(injection);
+        }
+    }
+
+    /// Drops every queued fault that has not fired yet.
+    pub fn clear_faults(&self) {
+        lock(&self.state).faults.clear();
+    }
+
+    /// The renter accepts a LinkWAN authorization order: APPLYING → ACCEPTED. `false` when the
+    /// order does not exist or is not APPLYING.
+    pub fn accept_order(&self, order_id: u64) -> bool {
+        let mut state = lock(&self.state);
+        let now = state.now();
+        state.linkwan.accept(order_id, now)
+    }
+
+    /// The renter rejects a LinkWAN authorization order: APPLYING → REJECTED. `false` when the
+    /// order does not exist or is not APPLYING.
+    pub fn reject_order(&self, order_id: u64) -> bool {
+        let mut state = lock(&self.state);
+        let now = state.now();
+        state.linkwan.reject(order_id, now)
+    }
+
+    /// The owner cancels a LinkWAN authorization order: APPLYING or ACCEPTED → CANCELED.
+    /// `false` when the order does not exist or is already REJECTED or CANCELED.
+    pub fn cancel_order(&self, order_id: u64) -> bool {
+        let mut state = lock(&self.state);
+        let now = state.now();
+        state.linkwan.cancel(order_id, now)
+    }
+}
+
+/// Locks the state, recovering it if a thread panicked while holding it.
+pub(crate) fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
+    state.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+async fn accept_loop(listener: TcpListener, state: Arc<Mutex<State>>) {
+    // Connections live in the set, so aborting this task closes them all.
+    let mut connections = JoinSet::new();
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => {
+                    connections.spawn(serve_connection(stream, Arc::clone(&state)));
+                }
+                Err(_) => tokio::time::sleep(std::time::Duration::from_millis(10)).await,
+            },
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+        }
+    }
+}
+
+async fn serve_connection(stream: TcpStream, state: Arc<Mutex<State>>) {
+    let service = service_fn(move |request| answer(Arc::clone(&state), request));
+    let _ = http1::Builder::new()
+        .keep_alive(true)
+        .serve_connection(TokioIo::new(stream), service)
+        .await;
+}
+
+/// Returned by the service to make hyper close the connection without answering.
+#[derive(Debug)]
+struct DroppedConnection;
+
+impl fmt::Display for DroppedConnection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("connection dropped by an injected fault")
+    }
+}
+
+impl std::error::Error for DroppedConnection {}
+
+async fn answer(
+    state: Arc<Mutex<State>>,
+    request: Request<hyper::body::Incoming>,
+) -> Result<Response<Full<Bytes>>, DroppedConnection> {
+    let (parts, body) = request.into_parts();
+    let mut headers = BTreeMap::new();
+    for (name, value) in &parts.headers {
+        headers
+            .entry(name.as_str().to_owned())
+            .or_insert_with(|| String::from_utf8_lossy(value.as_bytes()).into_owned());
+    }
+    let path = parts.uri.path();
+    let is_top = path == TOP_PATH || path == "/router/rest/";
+    let (body, too_large) = match Limited::new(body, MAX_BODY_BYTES).collect().await {
+        Ok(collected) => (collected.to_bytes(), false),
+        Err(_) => (Bytes::new(), true),
+    };
+    let incoming = Incoming::new(
+        parts.method.as_str(),
+        path,
+        parts.uri.query(),
+        headers,
+        &body,
+    );
+    let answer = if too_large {
+        too_large_answer()
+    } else if is_top {
+        top::handle(&state, &incoming)
+    } else {
+        gateway::handle(&state, &incoming)
+    };
+    record(&state, incoming, &answer, is_top);
+
+    match answer.delivery {
+        Delivery::Drop => return Err(DroppedConnection),
+        Delivery::After(delay) => tokio::time::sleep(delay).await,
+        Delivery::Now => {}
+    }
+    Ok(build_response(&state, answer))
+}
+
+fn too_large_answer() -> Answer {
+    let body = serde_json::json!({
+        "RequestId": wire::request_id(),
+        "Code": "RequestEntityTooLarge",
+        "Message": "The request body exceeds 1 MiB.",
+    });
+    Answer::json(413, &body, Some("RequestEntityTooLarge".to_owned()))
+}
+
+fn record(state: &Mutex<State>, incoming: Incoming, answer: &Answer, is_top: bool) {
+    let (protocol, action) = if is_top {
+        (Protocol::Top, incoming.param("method"))
+    } else {
+        let action = incoming.param("Action").or(incoming.header("x-acs-action"));
+        (Protocol::Rpc, action)
+    };
+    let action = action.unwrap_or_default().to_owned();
+    let nonce = incoming
+        .params
+        .get("SignatureNonce")
+        .or(incoming.headers.get("x-acs-signature-nonce"))
+        .cloned();
+    let mut state = lock(state);
+    let received_at = state.now();
+    state.requests.push(RecordedRequest {
+        protocol,
+        action,
+        http_method: incoming.method,
+        path: incoming.path,
+        nonce,
+        params: incoming.params,
+        headers: incoming.headers,
+        status: (answer.delivery != Delivery::Drop).then_some(answer.status),
+        code: answer.code.clone(),
+        injected: answer.injected,
+        received_at,
+    });
+}
+
+fn build_response(state: &Mutex<State>, answer: Answer) -> Response<Full<Bytes>> {
+    let date = wire::http_date(lock(state).now());
+    let mut builder = Response::builder()
+        .status(answer.status)
+        .header("date", date)
+        .header("server", "alibaba-openapi-emulator");
+    for (name, value) in &answer.headers {
+        builder = builder.header(*name, value.as_str());
+    }
+    builder
+        .body(Full::new(Bytes::from(answer.body)))
+        .unwrap_or_else(|_| {
+            let mut fallback = Response::new(Full::new(Bytes::new()));
+            *fallback.status_mut() = hyper::StatusCode::INTERNAL_SERVER_ERROR;
+            fallback
+        })
+}

@@ -1,0 +1,66 @@
+//! Everything the emulator remembers, behind one mutex.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::fault::Injection;
+use super::linkwan::LinkWan;
+use super::sms::Sms;
+use super::top::Databank;
+use super::RecordedRequest;
+
+/// How long a `SignatureNonce` is remembered: the timestamp window is ±15 minutes, so a nonce
+/// older than 30 minutes can no longer come with a valid timestamp.
+const NONCE_MEMORY_MINUTES: i64 = 30;
+
+/// The emulator's whole state. Locked briefly and never across an `.await`.
+#[derive(Debug)]
+pub(crate) struct State {
+    /// Emulator clock = real clock + skew.
+    pub clock_skew: Duration,
+    /// `(AccessKeyId, SignatureNonce)` → when it was first seen (emulator clock).
+    nonces: HashMap<(String, String), DateTime<Utc>>,
+    pub faults: Vec<Injection>,
+    pub requests: Vec<RecordedRequest>,
+    pub linkwan: LinkWan,
+    pub sms: Sms,
+    pub databank: Databank,
+}
+
+impl State {
+    /// A freshly seeded state.
+    pub fn new(clock_skew: Duration) -> State {
+        State {
+            clock_skew,
+            nonces: HashMap::new(),
+            faults: Vec::new(),
+            requests: Vec::new(),
+            linkwan: LinkWan::seeded(),
+            sms: Sms::default(),
+            databank: Databank::default(),
+        }
+    }
+
+    /// The emulator's clock.
+    pub fn now(&self) -> DateTime<Utc> {
+        let real = Utc::now();
+        real.checked_add_signed(self.clock_skew).unwrap_or(real)
+    }
+
+    /// Remembers a nonce of an access key; `false` when it was already used within the window.
+    pub fn use_nonce(&mut self, access_key_id: &str, nonce: &str, now: DateTime<Utc>) -> bool {
+        let horizon = now - Duration::minutes(NONCE_MEMORY_MINUTES);
+        if self.nonces.len() > 1024 {
+            self.nonces.retain(|_, seen| *seen > horizon);
+        }
+        let key = (access_key_id.to_owned(), nonce.to_owned());
+        match self.nonces.get(&key) {
+            Some(seen) if *seen > horizon => false,
+            _ => {
+                self.nonces.insert(key, now);
+                true
+            }
+        }
+    }
+}
