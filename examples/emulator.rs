@@ -2,44 +2,27 @@
 //!
 //! ```text
 //! cargo run --example emulator --features emulator -- --listen 127.0.0.1:8080
+//! cargo run --example emulator --features emulator -- --clock-skew -120 --fault throttling=500:2
+//! cargo run --example emulator --features emulator -- --help
 //! ```
 //!
-//! It prints its URLs, the seeded test credentials and the environment to export, then serves
-//! until interrupted (Ctrl-C).
+//! The flags are parsed by `alibaba_openapi::emulator::cli` (listen address, clock skew, faults).
+//! The first line printed is `alibaba-openapi emulator listening on ADDR`; then come the URLs,
+//! the active faults, the seeded test credentials and the environment to export. It serves until
+//! interrupted (Ctrl-C).
 
-use std::net::SocketAddr;
+use std::io::Write;
 use std::process::ExitCode;
 
-use alibaba_openapi::emulator::{accounts, Emulator};
-
-fn usage() -> &'static str {
-    "usage: emulator [--listen ADDR]   (default 127.0.0.1:0, a free port)"
-}
-
-/// Parses `--listen ADDR` / `--listen=ADDR`; `Err` carries the message to print.
-fn parse_listen(args: &[String]) -> Result<SocketAddr, String> {
-    let mut listen = SocketAddr::from(([127, 0, 0, 1], 0));
-    let mut args = args.iter();
-    while let Some(arg) = args.next() {
-        let value = match arg.as_str() {
-            "--listen" => args.next().ok_or("--listen needs an address")?.clone(),
-            "-h" | "--help" => return Err(usage().to_owned()),
-            other => match other.strip_prefix("--listen=") {
-                Some(value) => value.to_owned(),
-                None => return Err(format!("unknown argument {other:?}\n{}", usage())),
-            },
-        };
-        listen = value
-            .parse()
-            .map_err(|e| format!("--listen {value:?}: {e} (expected e.g. 127.0.0.1:8080)"))?;
-    }
-    Ok(listen)
-}
+use alibaba_openapi::emulator::{accounts, cli, Emulator};
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let listen = match parse_listen(&args) {
-        Ok(listen) => listen,
+    let settings = match cli::parse_args(std::env::args().skip(1)) {
+        Ok(settings) if settings.help => {
+            println!("{}", cli::USAGE);
+            return ExitCode::SUCCESS;
+        }
+        Ok(settings) => settings,
         Err(message) => {
             eprintln!("{message}");
             return ExitCode::from(2);
@@ -56,14 +39,14 @@ fn main() -> ExitCode {
         }
     };
     runtime.block_on(async move {
-        let emulator = match Emulator::builder().listen(listen).start().await {
+        let emulator = match settings.apply(Emulator::builder()).start().await {
             Ok(emulator) => emulator,
             Err(e) => {
-                eprintln!("cannot listen on {listen}: {e}");
+                eprintln!("cannot listen on {}: {e}", settings.listen);
                 return ExitCode::FAILURE;
             }
         };
-        print_banner(&emulator);
+        print_banner(&emulator, &settings);
         // Serve until the process is interrupted; Ctrl-C ends it.
         std::future::pending::<()>().await;
         drop(emulator);
@@ -71,7 +54,7 @@ fn main() -> ExitCode {
     })
 }
 
-fn print_banner(emulator: &Emulator) {
+fn print_banner(emulator: &Emulator, settings: &cli::Settings) {
     println!(
         "alibaba-openapi emulator listening on {}",
         emulator.local_addr()
@@ -85,6 +68,22 @@ fn print_banner(emulator: &Emulator) {
         "TOP gateway:                                   {}",
         emulator.top_gateway_url()
     );
+    if !settings.clock_skew.is_zero() {
+        println!(
+            "Clock skew: {} s (emulator clock {})",
+            settings.clock_skew.num_seconds(),
+            emulator.now().format("%Y-%m-%dT%H:%M:%SZ")
+        );
+    }
+    let faults = emulator.faults();
+    if faults.is_empty() {
+        println!("Faults: none");
+    } else {
+        println!("Faults, tried in this order:");
+        for injection in faults {
+            println!("  {injection}");
+        }
+    }
     println!();
     println!("Accounts (Aliyun ID / AccessKeyId / AccessKeySecret):");
     for (role, account) in [
@@ -97,6 +96,21 @@ fn print_banner(emulator: &Emulator) {
             account.aliyun_id, account.access_key_id, account.access_key_secret
         );
     }
+    println!(
+        "STS credentials acting as the owner (AccessKeyId / AccessKeySecret / SecurityToken):"
+    );
+    println!(
+        "  valid    {}  {}  {}",
+        accounts::STS.access_key_id,
+        accounts::STS.access_key_secret,
+        accounts::STS.security_token
+    );
+    println!(
+        "  expired  {}  {}  {}",
+        accounts::EXPIRED_STS.access_key_id,
+        accounts::EXPIRED_STS.access_key_secret,
+        accounts::EXPIRED_STS.security_token
+    );
     println!(
         "Join permissions: {} and {} (owner), {} (other)",
         accounts::JOIN_PERMISSION_ID,
@@ -131,4 +145,6 @@ fn print_banner(emulator: &Emulator) {
     println!("export TOP_SESSION={}", accounts::TOP_SESSION);
     println!();
     println!("Serving until interrupted (Ctrl-C).");
+    // Whoever reads the banner through a pipe sees it now, not when the buffer fills.
+    let _ = std::io::stdout().flush();
 }

@@ -1,8 +1,8 @@
 //! The identities the emulator is seeded with.
 //!
-//! Every [`Emulator`](super::Emulator) starts with the same three Alibaba Cloud accounts, one
-//! Taobao Open Platform app and one data-bank AccessKey, so tests and examples can sign requests
-//! without any configuration:
+//! Every [`Emulator`](super::Emulator) starts with the same three Alibaba Cloud accounts, two
+//! sets of STS (temporary) credentials, one Taobao Open Platform app and one data-bank AccessKey,
+//! so tests and examples can sign requests without any configuration:
 //!
 //! ```
 //! use alibaba_openapi::emulator::accounts;
@@ -10,6 +10,8 @@
 //! assert_eq!(accounts::OWNER.aliyun_id, "emulator_owner");
 //! assert_eq!(accounts::RENTER.aliyun_id, "some_user");
 //! assert_eq!(accounts::TOP_APP_KEY, "12345678");
+//! assert_eq!(accounts::STS.account, accounts::OWNER);
+//! assert!(accounts::STS.access_key_id.starts_with("STS."));
 //! ```
 //!
 //! These are public test values: they grant nothing anywhere but in the emulator.
@@ -51,6 +53,48 @@ pub const OTHER: Account = Account {
 
 /// Every seeded Alibaba Cloud account, in the order above.
 pub const ALL: [Account; 3] = [OWNER, RENTER, OTHER];
+
+/// Temporary credentials as STS hands them out: an AccessKey pair whose ID starts with `STS.`,
+/// valid only together with its security token (`SecurityToken` with signature v1,
+/// `x-acs-security-token` with V3).
+///
+/// The emulator is seeded with [`STS`] and [`EXPIRED_STS`]; more are issued at run time with
+/// [`Emulator::issue_sts_credentials`](super::Emulator::issue_sts_credentials).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct StsCredentials {
+    /// The temporary AccessKey ID (`STS.…`), sent as `AccessKeyId` or in the V3 `Credential`.
+    pub access_key_id: &'static str,
+    /// The temporary AccessKey secret that signs the requests.
+    pub access_key_secret: &'static str,
+    /// The security token that must travel with every request signed by this key.
+    pub security_token: &'static str,
+    /// The account the credentials act as: the emulator's business rules see this caller.
+    pub account: Account,
+}
+
+/// STS credentials that act as [`OWNER`] and do not expire (until
+/// [`Emulator::expire_sts_tokens`](super::Emulator::expire_sts_tokens) is called). The token has
+/// the `+`, `/` and `=` of a real, Base64 token, so a client that does not percent-encode it is
+/// refused with `InvalidSecurityToken.MismatchWithAccessKey`, as it would be by the real gateway.
+pub const STS: StsCredentials = StsCredentials {
+    access_key_id: "STS.NUemulatorSts0001",
+    access_key_secret: "EmulatorStsSecret000000000001",
+    security_token: "CAISemulator+Sts/Token0001GhUB==",
+    account: OWNER,
+};
+
+/// STS credentials that act as [`OWNER`] and expired on 2024-01-01T00:00:00Z: a correctly signed
+/// request carrying the right token is answered `InvalidSecurityToken.Expired`.
+pub const EXPIRED_STS: StsCredentials = StsCredentials {
+    access_key_id: "STS.NUemulatorExpired01",
+    access_key_secret: "EmulatorExpiredStsSecret00001",
+    security_token: "CAISemulator+Expired/Token01GhUB==",
+    account: OWNER,
+};
+
+/// When [`EXPIRED_STS`] expired, as STS writes an `Expiration`.
+pub const EXPIRED_STS_EXPIRATION: &str = "2024-01-01T00:00:00Z";
 
 /// The join permission of the LinkWAN documentation's examples (`JoinPermissionId=123`), owned by
 /// [`OWNER`]. Its JoinEUI is `0000000000000000`, so `GetOwnedJoinPermission` answers `"JoinEui":0`

@@ -1,5 +1,6 @@
 //! Faults injected on demand (see [`Injection`]).
 
+use std::fmt;
 use std::time::Duration;
 
 /// One kind of failure the emulator can produce instead of (or on top of) its normal answer.
@@ -88,6 +89,33 @@ impl Fault {
     }
 }
 
+/// One line a person can read: what the fault answers, on both gateways where they differ.
+impl fmt::Display for Fault {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Fault::Throttling { retry_after } => {
+                f.write_str("400 Throttling.User (TOP: code 7)")?;
+                match retry_after {
+                    Some(after) => write!(f, " with x-acs-retry-after {} ms", after.as_millis()),
+                    None => Ok(()),
+                }
+            }
+            Fault::ServiceUnavailable => f.write_str("503 ServiceUnavailable (TOP: code 10)"),
+            Fault::MalformedBody => f.write_str("200 with a truncated JSON body"),
+            Fault::BusinessFailure { code, .. } => write!(f, "200 with business failure {code}"),
+            Fault::TopError { code, sub_code, .. } => {
+                write!(f, "TOP error code {code}")?;
+                match sub_code {
+                    Some(sub_code) => write!(f, ", sub code {sub_code}"),
+                    None => Ok(()),
+                }
+            }
+            Fault::DropConnection => f.write_str("connection closed without an answer"),
+            Fault::Delay(delay) => write!(f, "answer delayed by {} ms", delay.as_millis()),
+        }
+    }
+}
+
 /// A queued [`Fault`]: faults on demand test retry, timeout and error handling over real sockets.
 ///
 /// An injection is queued with [`Emulator::inject`](crate::emulator::Emulator::inject). It fires on the
@@ -156,6 +184,22 @@ impl Injection {
                 Some(only) => only == action,
                 None => true,
             }
+    }
+}
+
+/// E.g. `503 ServiceUnavailable (TOP: code 10), next 2 requests of GetOwnedJoinPermission`.
+impl fmt::Display for Injection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}, ", self.fault)?;
+        match self.times {
+            u32::MAX => f.write_str("every request")?,
+            1 => f.write_str("next request")?,
+            n => write!(f, "next {n} requests")?,
+        }
+        match &self.action {
+            Some(action) => write!(f, " of {action}"),
+            None => Ok(()),
+        }
     }
 }
 

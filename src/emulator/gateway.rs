@@ -9,6 +9,7 @@ use serde_json::{json, Map, Value};
 use super::accounts::{self, Account};
 use super::fault::{self, Fault};
 use super::state::State;
+use super::sts::{self, Identity};
 use super::wire::{request_id, Answer, Delivery, Incoming};
 use super::{linkwan, lock, sms, v3};
 use crate::aliyun::sign::v1;
@@ -180,9 +181,12 @@ impl Rejection {
     }
 }
 
-/// A request whose signature checked out.
+/// A request whose signature (and security token, if its key needs one) checked out.
 pub(crate) struct Authenticated<'a> {
+    /// The account the key acts as.
     pub caller: Account,
+    /// The AccessKey ID that signed it (the nonce's scope).
+    pub access_key_id: String,
     pub action: &'a str,
     pub product: Product,
     pub nonce: &'a str,
@@ -231,16 +235,28 @@ pub(crate) fn route<'a>(
     Ok((action, product))
 }
 
-/// The account of an AccessKey ID, else `InvalidAccessKeyId.NotFound`.
-pub(crate) fn known_key(access_key_id: &str, product: Product) -> Result<Account, Rejection> {
-    accounts::by_access_key_id(access_key_id).ok_or_else(|| {
-        Rejection::new(
-            404,
-            "InvalidAccessKeyId.NotFound",
-            "Specified access key is not found.",
-            Some(product),
-        )
-    })
+/// What an AccessKey ID stands for (a long-term key of [`accounts`], else temporary
+/// credentials), else `InvalidAccessKeyId.NotFound`.
+pub(crate) fn known_key(
+    state: &Mutex<State>,
+    access_key_id: &str,
+    product: Product,
+) -> Result<Identity, Rejection> {
+    let long_term = accounts::by_access_key_id(access_key_id).map(|account| Identity {
+        account,
+        secret: account.access_key_secret.to_owned(),
+        temporary: None,
+    });
+    long_term
+        .or_else(|| lock(state).sts.get(access_key_id))
+        .ok_or_else(|| {
+            Rejection::new(
+                404,
+                "InvalidAccessKeyId.NotFound",
+                "Specified access key is not found.",
+                Some(product),
+            )
+        })
 }
 
 /// Checks a `yyyy-MM-ddTHH:mm:ssZ` timestamp (parameter or header `name`) against the clock.
@@ -274,6 +290,7 @@ pub(crate) fn fresh(
 
 /// Signature v1: every common parameter in the query or form body.
 fn authenticate_v1<'a>(
+    state: &Mutex<State>,
     request: &'a Incoming,
     now: DateTime<Utc>,
     guessed: Option<Product>,
@@ -322,10 +339,10 @@ fn authenticate_v1<'a>(
             ));
         }
     }
-    let caller = known_key(param("AccessKeyId"), product)?;
+    let identity = known_key(state, param("AccessKeyId"), product)?;
     fresh(param("Timestamp"), "Timestamp", now, product)?;
     let string_to_sign = v1::string_to_sign(&request.method, request.pairs.iter().cloned());
-    if v1::sign(caller.access_key_secret, &string_to_sign) != signature {
+    if v1::sign(&identity.secret, &string_to_sign) != signature {
         return Err(Rejection::new(
             400,
             "SignatureDoesNotMatch",
@@ -333,8 +350,10 @@ fn authenticate_v1<'a>(
             Some(product),
         ));
     }
+    sts::check_token(&identity, request.param("SecurityToken"), now, product)?;
     Ok(Authenticated {
-        caller,
+        caller: identity.account,
+        access_key_id: param("AccessKeyId").to_owned(),
         action,
         product,
         nonce: param("SignatureNonce"),
@@ -356,12 +375,13 @@ pub(crate) fn handle(state: &Mutex<State>, request: &Incoming) -> Answer {
     }
     let now = lock(state).now();
     let authenticated = if v3::is_v3(request) {
-        v3::authenticate(request, now, guessed)
+        v3::authenticate(state, request, now, guessed)
     } else {
-        authenticate_v1(request, now, guessed)
+        authenticate_v1(state, request, now, guessed)
     };
     let Authenticated {
         caller,
+        access_key_id,
         action,
         product,
         nonce,
@@ -371,7 +391,7 @@ pub(crate) fn handle(state: &Mutex<State>, request: &Incoming) -> Answer {
     };
 
     let mut guard = lock(state);
-    if !guard.use_nonce(caller.access_key_id, nonce, now) {
+    if !guard.use_nonce(&access_key_id, nonce, now) {
         return error(
             400,
             "SignatureNonceUsed",

@@ -29,15 +29,17 @@
 //! 3. `AccessKeyId`, `SignatureMethod`, `SignatureVersion`, `SignatureNonce`, `Timestamp` present
 //!    (400 `MissingParameter`), `Signature` present (400 `IncompleteSignature`);
 //!    `SignatureMethod=HMAC-SHA1`, `SignatureVersion=1.0` (400 `InvalidParameter`);
-//! 4. a known AccessKey ID ([`accounts`]), else 404 `InvalidAccessKeyId.NotFound`;
+//! 4. a known AccessKey ID (a long-term key of [`accounts`] or temporary credentials, see
+//!    below), else 404 `InvalidAccessKeyId.NotFound`;
 //! 5. `Timestamp` exactly `yyyy-MM-ddTHH:mm:ssZ` (400 `IllegalTimestamp`) and within 15 minutes
 //!    of the emulator's clock (400 `InvalidTimeStamp.Expired`);
 //! 6. `Signature` equal to signature v1 over every received parameter but `Signature`, with the
 //!    received HTTP method, else 400 `SignatureDoesNotMatch` whose message ends with the server's
 //!    string to sign, as the real gateway's does;
-//! 7. `SignatureNonce` not used before by that AccessKey within 30 minutes, else 400
-//!    `SignatureNonceUsed` (a nonce is spent only by a correctly signed request);
-//! 8. an injected [`Fault`], if one applies; then the action.
+//! 7. for temporary credentials, the security token (see below);
+//! 8. `SignatureNonce` not used before by that AccessKey within 30 minutes, else 400
+//!    `SignatureNonceUsed` (a nonce is spent only by a request that passed the checks above);
+//! 9. an injected [`Fault`], if one applies; then the action.
 //!
 //! A request with `Authorization: ACS3-HMAC-SHA256 …` (or `x-acs-action` and no `Action`) is
 //! verified as signature V3 instead, with the same codes: action and version from `x-acs-action` /
@@ -47,6 +49,18 @@
 //! `x-acs-content-sha256` that disagrees is `SignatureDoesNotMatch`). An `Authorization` that does
 //! not parse, or another algorithm, is 400 `IncompleteSignature`. Business parameters are read
 //! from the query and a form body alike.
+//!
+//! ## Temporary credentials (STS security tokens)
+//! An AccessKey ID may name temporary credentials instead of a long-term key: the seeded
+//! [`accounts::STS`] (acts as [`accounts::OWNER`], never expires), [`accounts::EXPIRED_STS`]
+//! (expired in 2024), or any issued with [`Emulator::issue_sts_credentials`]. Such a key must
+//! carry its token — the `SecurityToken` parameter with v1 (signed like every parameter), the
+//! `x-acs-security-token` header with V3 — checked after the signature: missing → 400
+//! `MissingSecurityToken`; not the token issued with that key → 400
+//! `InvalidSecurityToken.MismatchWithAccessKey`; past its expiration by the emulator's clock →
+//! 400 `InvalidSecurityToken.Expired`. A token sent with a long-term key is accepted and ignored:
+//! the reading taken is that the real gateways, which authenticate by the key, ignore it.
+//! [`Emulator::expire_sts_tokens`] makes every token known so far expire at once.
 //!
 //! Errors are `{"RequestId","HostId","Code","Message","Recommend"}` as `application/json`.
 //! Every answer has a fresh upper-case UUID RequestId and a `Date` header from the emulator's
@@ -117,16 +131,24 @@
 //! `BIZ_ERROR`, with the existing application as `data`; else `errcode` 0, `errmsg` `success`,
 //! `codeclass` `SUCCESS`, `data` with `auth_status` 0.
 //!
+//! # Running it standalone
+//! `cargo run --example emulator --features emulator -- --help` serves the same emulator from
+//! the command line; its flags (listen address, clock skew, faults) are parsed by [`cli`].
+//!
 //! # Not emulated
-//! STS, the ECS metadata service, `SecurityToken` checks (accepted and ignored), XML answers
+//! The STS service itself (`AssumeRole`, `AssumeRoleWithOIDC`: temporary credentials are issued
+//! with [`Emulator::issue_sts_credentials`] instead), the ECS metadata service, XML answers
 //! (`Format=XML` and TOP `format=xml` are answered in JSON), ROA-style paths, other actions.
 
 pub mod accounts;
+pub mod cli;
 mod fault;
 mod gateway;
 mod linkwan;
+mod server;
 mod sms;
 mod state;
+mod sts;
 mod top;
 mod v3;
 mod wire;
@@ -138,24 +160,15 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use chrono::{DateTime, Utc};
-use http_body_util::{BodyExt, Full, Limited};
-use hyper::body::Bytes;
-use hyper::server::conn::http1;
-use hyper::service::service_fn;
-use hyper::{Request, Response};
-use hyper_util::rt::TokioIo;
-use tokio::net::{TcpListener, TcpStream};
-use tokio::task::{JoinHandle, JoinSet};
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
 
 pub use fault::{Fault, Injection};
+pub use sts::TemporaryCredentials;
 
+use accounts::Account;
+use server::{accept_loop, TOP_PATH};
 use state::State;
-use wire::{Answer, Delivery, Incoming};
-
-/// The largest request body the emulator reads.
-const MAX_BODY_BYTES: usize = 1024 * 1024;
-/// The TOP gateway's path.
-const TOP_PATH: &str = "/router/rest";
 
 /// Which gateway a request went to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -203,6 +216,7 @@ pub struct RecordedRequest {
 pub struct EmulatorBuilder {
     listen: SocketAddr,
     clock_skew: chrono::Duration,
+    faults: Vec<Injection>,
 }
 
 impl Default for EmulatorBuilder {
@@ -210,6 +224,7 @@ impl Default for EmulatorBuilder {
         EmulatorBuilder {
             listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             clock_skew: chrono::Duration::zero(),
+            faults: Vec::new(),
         }
     }
 }
@@ -228,11 +243,21 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Queues a fault from the first request on, as [`Emulator::inject`] does on a running
+    /// emulator. Injections are tried in the order they were queued.
+    pub fn inject(mut self, injection: impl Into<Injection>) -> Self {
+        let injection = injection.into();
+        if injection.times > 0 {
+            self.faults.push(injection);
+        }
+        self
+    }
+
     /// Binds the address and starts serving on the current tokio runtime.
     pub async fn start(self) -> io::Result<Emulator> {
         let listener = TcpListener::bind(self.listen).await?;
         let local_addr = listener.local_addr()?;
-        let state = Arc::new(Mutex::new(State::new(self.clock_skew)));
+        let state = Arc::new(Mutex::new(State::new(self.clock_skew, self.faults)));
         let server = tokio::spawn(accept_loop(listener, Arc::clone(&state)));
         Ok(Emulator {
             local_addr,
@@ -269,7 +294,7 @@ impl Emulator {
         Emulator::builder().start().await
     }
 
-    /// Configures an emulator: address, clock skew.
+    /// Configures an emulator: address, clock skew, faults from the start.
     pub fn builder() -> EmulatorBuilder {
         EmulatorBuilder::default()
     }
@@ -322,6 +347,45 @@ impl Emulator {
         lock(&self.state).faults.clear();
     }
 
+    /// The queued faults that have not been used up, in the order they are tried, each with the
+    /// number of requests it still affects.
+    pub fn faults(&self) -> Vec<Injection> {
+        lock(&self.state).faults.clone()
+    }
+
+    /// Issues temporary credentials that act as `account` and expire `ttl` from now (by the
+    /// emulator's clock; a zero or negative `ttl` gives credentials that are already expired).
+    /// Requests signed with them must carry their security token; see the module documentation.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> std::io::Result<()> {
+    /// use alibaba_openapi::emulator::{accounts, Emulator};
+    ///
+    /// let emulator = Emulator::start().await?;
+    /// let sts = emulator.issue_sts_credentials(accounts::RENTER, chrono::Duration::hours(1));
+    /// assert!(sts.access_key_id.starts_with("STS."));
+    /// assert_eq!(sts.account, accounts::RENTER);
+    /// # Ok(()) }
+    /// ```
+    pub fn issue_sts_credentials(
+        &self,
+        account: Account,
+        ttl: chrono::Duration,
+    ) -> TemporaryCredentials {
+        let mut state = lock(&self.state);
+        let now = state.now();
+        state.sts.issue(account, ttl, now)
+    }
+
+    /// Makes every set of temporary credentials known so far expire now — the seeded
+    /// [`accounts::STS`] included — so requests signed with them get
+    /// `InvalidSecurityToken.Expired`. Credentials issued afterwards are not affected.
+    pub fn expire_sts_tokens(&self) {
+        let mut state = lock(&self.state);
+        let now = state.now();
+        state.sts.expire_all(now);
+    }
+
     /// The renter accepts a LinkWAN authorization order: APPLYING → ACCEPTED. `false` when the
     /// order does not exist or is not APPLYING.
     pub fn accept_order(&self, order_id: u64) -> bool {
@@ -350,138 +414,4 @@ impl Emulator {
 /// Locks the state, recovering it if a thread panicked while holding it.
 pub(crate) fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
     state.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-async fn accept_loop(listener: TcpListener, state: Arc<Mutex<State>>) {
-    // Connections live in the set, so aborting this task closes them all.
-    let mut connections = JoinSet::new();
-    loop {
-        tokio::select! {
-            accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => {
-                    connections.spawn(serve_connection(stream, Arc::clone(&state)));
-                }
-                Err(_) => tokio::time::sleep(std::time::Duration::from_millis(10)).await,
-            },
-            Some(_) = connections.join_next(), if !connections.is_empty() => {}
-        }
-    }
-}
-
-async fn serve_connection(stream: TcpStream, state: Arc<Mutex<State>>) {
-    let service = service_fn(move |request| answer(Arc::clone(&state), request));
-    let _ = http1::Builder::new()
-        .keep_alive(true)
-        .serve_connection(TokioIo::new(stream), service)
-        .await;
-}
-
-/// Returned by the service to make hyper close the connection without answering.
-#[derive(Debug)]
-struct DroppedConnection;
-
-impl fmt::Display for DroppedConnection {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("connection dropped by an injected fault")
-    }
-}
-
-impl std::error::Error for DroppedConnection {}
-
-async fn answer(
-    state: Arc<Mutex<State>>,
-    request: Request<hyper::body::Incoming>,
-) -> Result<Response<Full<Bytes>>, DroppedConnection> {
-    let (parts, body) = request.into_parts();
-    let mut headers = BTreeMap::new();
-    for (name, value) in &parts.headers {
-        headers
-            .entry(name.as_str().to_owned())
-            .or_insert_with(|| String::from_utf8_lossy(value.as_bytes()).into_owned());
-    }
-    let path = parts.uri.path();
-    let is_top = path == TOP_PATH || path == "/router/rest/";
-    let (body, too_large) = match Limited::new(body, MAX_BODY_BYTES).collect().await {
-        Ok(collected) => (collected.to_bytes(), false),
-        Err(_) => (Bytes::new(), true),
-    };
-    let incoming = Incoming::new(
-        parts.method.as_str(),
-        path,
-        parts.uri.query(),
-        headers,
-        &body,
-    );
-    let answer = if too_large {
-        too_large_answer()
-    } else if is_top {
-        top::handle(&state, &incoming)
-    } else {
-        gateway::handle(&state, &incoming)
-    };
-    record(&state, incoming, &answer, is_top);
-
-    match answer.delivery {
-        Delivery::Drop => return Err(DroppedConnection),
-        Delivery::After(delay) => tokio::time::sleep(delay).await,
-        Delivery::Now => {}
-    }
-    Ok(build_response(&state, answer))
-}
-
-fn too_large_answer() -> Answer {
-    let body = serde_json::json!({
-        "RequestId": wire::request_id(),
-        "Code": "RequestEntityTooLarge",
-        "Message": "The request body exceeds 1 MiB.",
-    });
-    Answer::json(413, &body, Some("RequestEntityTooLarge".to_owned()))
-}
-
-fn record(state: &Mutex<State>, incoming: Incoming, answer: &Answer, is_top: bool) {
-    let (protocol, action) = if is_top {
-        (Protocol::Top, incoming.param("method"))
-    } else {
-        let action = incoming.param("Action").or(incoming.header("x-acs-action"));
-        (Protocol::Rpc, action)
-    };
-    let action = action.unwrap_or_default().to_owned();
-    let nonce = incoming
-        .params
-        .get("SignatureNonce")
-        .or(incoming.headers.get("x-acs-signature-nonce"))
-        .cloned();
-    let mut state = lock(state);
-    let received_at = state.now();
-    state.requests.push(RecordedRequest {
-        protocol,
-        action,
-        http_method: incoming.method,
-        path: incoming.path,
-        nonce,
-        params: incoming.params,
-        headers: incoming.headers,
-        status: (answer.delivery != Delivery::Drop).then_some(answer.status),
-        code: answer.code.clone(),
-        injected: answer.injected,
-        received_at,
-    });
-}
-
-fn build_response(state: &Mutex<State>, answer: Answer) -> Response<Full<Bytes>> {
-    let date = wire::http_date(lock(state).now());
-    let mut builder = Response::builder()
-        .status(answer.status)
-        .header("date", date)
-        .header("server", "alibaba-openapi-emulator");
-    for (name, value) in &answer.headers {
-        builder = builder.header(*name, value.as_str());
-    }
-    builder
-        .body(Full::new(Bytes::from(answer.body)))
-        .unwrap_or_else(|_| {
-            let mut fallback = Response::new(Full::new(Bytes::new()));
-            *fallback.status_mut() = hyper::StatusCode::INTERNAL_SERVER_ERROR;
-            fallback
-        })
 }

@@ -7,6 +7,7 @@ use chrono::{DateTime, Duration, Utc};
 use super::fault::Injection;
 use super::linkwan::LinkWan;
 use super::sms::Sms;
+use super::sts::StsStore;
 use super::top::Databank;
 use super::RecordedRequest;
 
@@ -26,19 +27,22 @@ pub(crate) struct State {
     pub linkwan: LinkWan,
     pub sms: Sms,
     pub databank: Databank,
+    /// Temporary credentials, seeded and issued.
+    pub sts: StsStore,
 }
 
 impl State {
     /// A freshly seeded state.
-    pub fn new(clock_skew: Duration) -> State {
+    pub fn new(clock_skew: Duration, faults: Vec<Injection>) -> State {
         State {
             clock_skew,
             nonces: HashMap::new(),
-            faults: Vec::new(),
+            faults,
             requests: Vec::new(),
             linkwan: LinkWan::seeded(),
             sms: Sms::default(),
             databank: Databank::default(),
+            sts: StsStore::seeded(),
         }
     }
 

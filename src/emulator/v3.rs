@@ -5,11 +5,15 @@
 //! request is rebuilt from the received method, path, query string (only the query: a form body
 //! is covered by the payload hash) and exactly the headers that `SignedHeaders` names; the payload
 //! hash is computed from the received body, and an `x-acs-content-sha256` that disagrees with it
-//! is `SignatureDoesNotMatch`.
+//! is `SignatureDoesNotMatch`. Temporary credentials carry their token in `x-acs-security-token`.
+
+use std::sync::Mutex;
 
 use chrono::{DateTime, Utc};
 
 use super::gateway::{fresh, known_key, route, Authenticated, Product, Rejection};
+use super::state::State;
+use super::sts;
 use super::wire::Incoming;
 use crate::aliyun::sign::v3;
 
@@ -25,6 +29,7 @@ pub(crate) fn is_v3(request: &Incoming) -> bool {
 
 /// Verifies a V3 request.
 pub(crate) fn authenticate<'a>(
+    state: &Mutex<State>,
     request: &'a Incoming,
     now: DateTime<Utc>,
     guessed: Option<Product>,
@@ -64,7 +69,7 @@ pub(crate) fn authenticate<'a>(
     };
     let nonce = header("x-acs-signature-nonce")?;
     let date = header("x-acs-date")?;
-    let caller = known_key(&parsed.access_key_id, product)?;
+    let identity = known_key(state, &parsed.access_key_id, product)?;
     fresh(date, "x-acs-date", now, product)?;
 
     let payload = v3::payload_sha256(&request.body);
@@ -87,7 +92,7 @@ pub(crate) fn authenticate<'a>(
         &payload,
     );
     let string_to_sign = v3::string_to_sign(&canonical);
-    let expected = v3::sign(caller.access_key_secret, &string_to_sign);
+    let expected = v3::sign(&identity.secret, &string_to_sign);
     if !expected.eq_ignore_ascii_case(&parsed.signature) {
         return Err(Rejection::new(
             400,
@@ -96,8 +101,11 @@ pub(crate) fn authenticate<'a>(
             Some(product),
         ));
     }
+    let token = request.header("x-acs-security-token");
+    sts::check_token(&identity, token, now, product)?;
     Ok(Authenticated {
-        caller,
+        caller: identity.account,
+        access_key_id: parsed.access_key_id,
         action,
         product,
         nonce,

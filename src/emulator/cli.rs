@@ -1,0 +1,342 @@
+//! The command line of the standalone emulator (`examples/emulator.rs`): the same settings as
+//! [`EmulatorBuilder`], from flags.
+//!
+//! ```
+//! use alibaba_openapi::emulator::cli;
+//! use alibaba_openapi::emulator::{Emulator, Fault};
+//!
+//! let settings = cli::parse_args([
+//!     "--listen", "127.0.0.1:8080",
+//!     "--clock-skew", "-120",
+//!     "--fault", "throttling=500:2:GetJoinPermissionAuthOrder",
+//!     "--fault", "unavailable",
+//! ])?;
+//! assert_eq!(settings.listen.port(), 8080);
+//! assert_eq!(settings.clock_skew, chrono::Duration::seconds(-120));
+//! assert_eq!(settings.faults[0].times, 2);
+//! assert_eq!(settings.faults[1].fault, Fault::ServiceUnavailable);
+//! // Then: settings.apply(Emulator::builder()).start().await
+//! # Ok::<(), String>(())
+//! ```
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::time::Duration;
+
+use super::{EmulatorBuilder, Fault, Injection};
+
+/// The help text, listing every flag and fault kind.
+pub const USAGE: &str = "\
+usage: emulator [--listen ADDR] [--clock-skew SECONDS] [--fault KIND[:TIMES[:ACTION]]]...
+
+Serves the alibaba-openapi emulator (the Alibaba Cloud RPC gateway with LinkWAN and Dysmsapi,
+and the Taobao Open Platform gateway) until interrupted. The first line printed is
+`alibaba-openapi emulator listening on ADDR`.
+
+Options:
+  --listen ADDR            address to listen on (default 127.0.0.1:0, a free port)
+  --clock-skew SECONDS     run the emulator's clock ahead of (positive) or behind (negative)
+                           the real one, e.g. -120 (default 0)
+  --fault KIND[:TIMES[:ACTION]]
+                           queue a fault; repeatable, tried in the order given. TIMES is how
+                           many requests it affects (default 1; * for every request), ACTION
+                           limits it to one Action or TOP method. KIND is one of:
+      throttling           400 Throttling.User (TOP: code 7)
+      throttling=MS        the same, with the header x-acs-retry-after: MS
+      unavailable          503 ServiceUnavailable (TOP: code 10)
+      malformed            200 with a truncated JSON body
+      drop                 close the connection without an answer
+      delay=MS             process the request, answer MS milliseconds later
+      business=CODE        200 with a business failure, e.g. business=isv.BUSINESS_LIMIT_CONTROL
+      top-limited          TOP only: code 7, App Call Limited
+      top-isp=SUB_CODE     TOP only: code 15 with SUB_CODE, e.g. top-isp=isp.remote-service-timeout
+  -h, --help               print this help
+
+Example:
+  emulator --listen 127.0.0.1:8080 --fault throttling=500:2:GetJoinPermissionAuthOrder --fault unavailable";
+
+/// What the command line asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Settings {
+    /// `--listen`: the address to listen on (default `127.0.0.1:0`, a free port).
+    pub listen: SocketAddr,
+    /// `--clock-skew`: the emulator's clock minus the real one (default zero).
+    pub clock_skew: chrono::Duration,
+    /// `--fault`, in the order given.
+    pub faults: Vec<Injection>,
+    /// `-h` / `--help`: print [`USAGE`] and exit instead of serving.
+    pub help: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            clock_skew: chrono::Duration::zero(),
+            faults: Vec::new(),
+            help: false,
+        }
+    }
+}
+
+impl Settings {
+    /// Applies the listen address, the clock skew and the faults to a builder.
+    pub fn apply(&self, builder: EmulatorBuilder) -> EmulatorBuilder {
+        let builder = builder.listen(self.listen).clock_skew(self.clock_skew);
+        self.faults
+            .iter()
+            .cloned()
+            .fold(builder, |builder, injection| builder.inject(injection))
+    }
+}
+
+/// Parses the arguments after the program name. Each flag takes its value as the next argument
+/// or after `=` (`--listen=127.0.0.1:8080`). `Err` is a one-line message naming the argument.
+pub fn parse_args<I, S>(args: I) -> Result<Settings, String>
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<str>,
+{
+    let mut settings = Settings::default();
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        let arg = arg.as_ref();
+        if arg == "-h" || arg == "--help" {
+            settings.help = true;
+            continue;
+        }
+        let (flag, inline) = match arg.split_once('=') {
+            Some((flag, value)) if flag.starts_with("--") => (flag, Some(value.to_owned())),
+            _ => (arg, None),
+        };
+        if !matches!(flag, "--listen" | "--clock-skew" | "--fault") {
+            return Err(format!("unknown argument {arg:?} (try --help)"));
+        }
+        let value = match inline {
+            Some(value) => value,
+            None => match args.next() {
+                Some(value) => value.as_ref().to_owned(),
+                None => return Err(format!("{flag} needs a value (try --help)")),
+            },
+        };
+        match flag {
+            "--listen" => {
+                settings.listen = value.parse().map_err(|e| {
+                    format!("--listen {value:?}: {e} (expected e.g. 127.0.0.1:8080)")
+                })?;
+            }
+            "--clock-skew" => settings.clock_skew = parse_skew(&value)?,
+            _ => settings.faults.push(parse_fault(&value)?),
+        }
+    }
+    Ok(settings)
+}
+
+fn parse_skew(value: &str) -> Result<chrono::Duration, String> {
+    value
+        .parse::<i64>()
+        .ok()
+        .and_then(chrono::Duration::try_seconds)
+        .ok_or_else(|| format!("--clock-skew {value:?}: expected whole seconds, e.g. 90 or -90"))
+}
+
+/// Parses one `--fault` value, `KIND[:TIMES[:ACTION]]` (see [`USAGE`]).
+///
+/// ```
+/// use std::time::Duration;
+/// use alibaba_openapi::emulator::{cli, Fault};
+///
+/// let injection = cli::parse_fault("delay=800:3")?;
+/// assert_eq!(injection.fault, Fault::Delay(Duration::from_millis(800)));
+/// assert_eq!((injection.times, injection.action), (3, None));
+/// assert!(cli::parse_fault("teapot").is_err());
+/// # Ok::<(), String>(())
+/// ```
+pub fn parse_fault(spec: &str) -> Result<Injection, String> {
+    let bad = |why: &str| format!("--fault {spec:?}: {why} (try --help)");
+    let mut parts = spec.splitn(3, ':');
+    let kind = parts.next().unwrap_or_default();
+    let times = parts.next().unwrap_or_default();
+    let action = parts.next();
+
+    let (name, arg) = match kind.split_once('=') {
+        Some((name, arg)) => (name, Some(arg)),
+        None => (kind, None),
+    };
+    let millis = |arg: &str| {
+        arg.parse::<u64>()
+            .map(Duration::from_millis)
+            .map_err(|_| bad("expected milliseconds, e.g. 500"))
+    };
+    let fault = match (name, arg) {
+        ("throttling", None) => Fault::throttling(None),
+        ("throttling", Some(ms)) => Fault::throttling(Some(millis(ms)?)),
+        ("unavailable", None) => Fault::ServiceUnavailable,
+        ("malformed", None) => Fault::MalformedBody,
+        ("drop", None) => Fault::DropConnection,
+        ("delay", Some(ms)) => Fault::Delay(millis(ms)?),
+        ("business", Some(code)) if !code.is_empty() => {
+            let documented = Fault::business_limit_control();
+            match &documented {
+                Fault::BusinessFailure { code: known, .. } if known == code => documented,
+                _ => Fault::BusinessFailure {
+                    code: code.to_owned(),
+                    message: "Injected business failure.".to_owned(),
+                },
+            }
+        }
+        ("top-limited", None) => Fault::top_app_call_limited(),
+        ("top-isp", Some(sub_code)) if !sub_code.is_empty() => Fault::top_isp(sub_code),
+        ("unavailable" | "malformed" | "drop" | "top-limited", Some(_)) => {
+            return Err(bad(&format!("{name} takes no value")))
+        }
+        ("delay" | "business" | "top-isp", _) => {
+            return Err(bad(&format!("{name} needs a value: {name}=...")))
+        }
+        _ => return Err(bad(&format!("unknown fault kind {name:?}"))),
+    };
+    let times = match times {
+        "" => 1,
+        "*" => u32::MAX,
+        n => match n.parse::<u32>() {
+            Ok(n) if n > 0 => n,
+            _ => return Err(bad("TIMES must be a positive number or *")),
+        },
+    };
+    let mut injection = Injection::new(fault).times(times);
+    match action {
+        Some("") => return Err(bad("ACTION is empty")),
+        Some(action) => injection = injection.for_action(action),
+        None => {}
+    }
+    Ok(injection)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fault(spec: &str) -> Fault {
+        parse_fault(spec).unwrap().fault
+    }
+
+    #[test]
+    fn every_fault_kind_parses() {
+        assert_eq!(fault("throttling"), Fault::throttling(None));
+        assert_eq!(
+            fault("throttling=1500"),
+            Fault::throttling(Some(Duration::from_millis(1500)))
+        );
+        assert_eq!(fault("unavailable"), Fault::ServiceUnavailable);
+        assert_eq!(fault("malformed"), Fault::MalformedBody);
+        assert_eq!(fault("drop"), Fault::DropConnection);
+        assert_eq!(fault("delay=250"), Fault::Delay(Duration::from_millis(250)));
+        assert_eq!(
+            fault("business=isv.BUSINESS_LIMIT_CONTROL"),
+            Fault::business_limit_control()
+        );
+        assert!(matches!(
+            fault("business=isv.MOBILE_NUMBER_ILLEGAL"),
+            Fault::BusinessFailure { code, .. } if code == "isv.MOBILE_NUMBER_ILLEGAL"
+        ));
+        assert_eq!(fault("top-limited"), Fault::top_app_call_limited());
+        assert_eq!(
+            fault("top-isp=isp.remote-service-timeout"),
+            Fault::top_isp("isp.remote-service-timeout")
+        );
+    }
+
+    #[test]
+    fn times_and_action_are_optional() {
+        let plain = parse_fault("unavailable").unwrap();
+        assert_eq!((plain.times, plain.action), (1, None));
+        let counted = parse_fault("unavailable:3").unwrap();
+        assert_eq!((counted.times, counted.action), (3, None));
+        let forever = parse_fault("throttling=10:*:alibaba.databank.open.auth.apply").unwrap();
+        assert_eq!(forever.times, u32::MAX);
+        assert_eq!(
+            forever.action.as_deref(),
+            Some("alibaba.databank.open.auth.apply")
+        );
+        let default_times = parse_fault("drop::SubmitJoinPermissionAuthOrder").unwrap();
+        assert_eq!(default_times.times, 1);
+    }
+
+    #[test]
+    fn bad_faults_are_refused_with_a_reason() {
+        for spec in [
+            "",
+            "teapot",
+            "throttling=soon",
+            "unavailable=1",
+            "delay",
+            "business=",
+            "top-isp",
+            "drop:0",
+            "drop:-1",
+            "drop:1:",
+        ] {
+            let error = parse_fault(spec).unwrap_err();
+            assert!(error.starts_with("--fault "), "{spec:?}: {error}");
+        }
+    }
+
+    #[test]
+    fn flags_take_separate_or_inline_values() {
+        let settings = parse_args([
+            "--listen=127.0.0.1:9000",
+            "--clock-skew",
+            "-90",
+            "--fault",
+            "unavailable:1",
+            "--fault=top-limited",
+        ])
+        .unwrap();
+        assert_eq!(settings.listen, "127.0.0.1:9000".parse().unwrap());
+        assert_eq!(settings.clock_skew, chrono::Duration::seconds(-90));
+        assert_eq!(settings.faults.len(), 2);
+        assert!(!settings.help);
+        assert_eq!(
+            parse_args(Vec::<String>::new()).unwrap(),
+            Settings::default()
+        );
+        assert!(parse_args(["--help"]).unwrap().help);
+    }
+
+    #[test]
+    fn bad_flags_are_refused() {
+        assert!(parse_args(["--listen"]).is_err());
+        assert!(parse_args(["--listen", "localhost"]).is_err());
+        assert!(parse_args(["--clock-skew", "1.5"]).is_err());
+        assert!(parse_args(["--verbose"]).is_err());
+        assert!(parse_args(["serve"]).is_err());
+    }
+
+    #[test]
+    fn usage_lists_every_flag_and_fault_kind() {
+        for word in [
+            "--listen",
+            "--clock-skew",
+            "--fault",
+            "--help",
+            "throttling=MS",
+            "unavailable",
+            "malformed",
+            "drop",
+            "delay=MS",
+            "business=CODE",
+            "top-limited",
+            "top-isp=SUB_CODE",
+        ] {
+            assert!(USAGE.contains(word), "{word}");
+        }
+    }
+
+    #[test]
+    fn settings_reach_the_builder() {
+        let settings = parse_args(["--clock-skew", "30", "--fault", "drop:2"]).unwrap();
+        let builder = settings.apply(crate::emulator::Emulator::builder());
+        let debug = format!("{builder:?}");
+        assert!(debug.contains("DropConnection"), "{debug}");
+    }
+}

@@ -1,0 +1,159 @@
+//! The HTTP side: accepting connections, reading requests, dispatching them to a gateway,
+//! recording them and writing the answers.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::{Arc, Mutex};
+
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Bytes;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Request, Response};
+use hyper_util::rt::TokioIo;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::task::JoinSet;
+
+use super::state::State;
+use super::wire::{self, Answer, Delivery, Incoming};
+use super::{gateway, lock, top, Protocol, RecordedRequest};
+
+/// The largest request body the emulator reads.
+const MAX_BODY_BYTES: usize = 1024 * 1024;
+/// The TOP gateway's path.
+pub(crate) const TOP_PATH: &str = "/router/rest";
+
+/// Serves connections until the task is aborted.
+pub(crate) async fn accept_loop(listener: TcpListener, state: Arc<Mutex<State>>) {
+    // Connections live in the set, so aborting this task closes them all.
+    let mut connections = JoinSet::new();
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => {
+                    connections.spawn(serve_connection(stream, Arc::clone(&state)));
+                }
+                Err(_) => tokio::time::sleep(std::time::Duration::from_millis(10)).await,
+            },
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+        }
+    }
+}
+
+async fn serve_connection(stream: TcpStream, state: Arc<Mutex<State>>) {
+    let service = service_fn(move |request| answer(Arc::clone(&state), request));
+    let _ = http1::Builder::new()
+        .keep_alive(true)
+        .serve_connection(TokioIo::new(stream), service)
+        .await;
+}
+
+/// Returned by the service to make hyper close the connection without answering.
+#[derive(Debug)]
+struct DroppedConnection;
+
+impl fmt::Display for DroppedConnection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("connection dropped by an injected fault")
+    }
+}
+
+impl std::error::Error for DroppedConnection {}
+
+async fn answer(
+    state: Arc<Mutex<State>>,
+    request: Request<hyper::body::Incoming>,
+) -> Result<Response<Full<Bytes>>, DroppedConnection> {
+    let (parts, body) = request.into_parts();
+    let mut headers = BTreeMap::new();
+    for (name, value) in &parts.headers {
+        headers
+            .entry(name.as_str().to_owned())
+            .or_insert_with(|| String::from_utf8_lossy(value.as_bytes()).into_owned());
+    }
+    let path = parts.uri.path();
+    let is_top = path == TOP_PATH || path == "/router/rest/";
+    let (body, too_large) = match Limited::new(body, MAX_BODY_BYTES).collect().await {
+        Ok(collected) => (collected.to_bytes(), false),
+        Err(_) => (Bytes::new(), true),
+    };
+    let incoming = Incoming::new(
+        parts.method.as_str(),
+        path,
+        parts.uri.query(),
+        headers,
+        &body,
+    );
+    let answer = if too_large {
+        too_large_answer()
+    } else if is_top {
+        top::handle(&state, &incoming)
+    } else {
+        gateway::handle(&state, &incoming)
+    };
+    record(&state, incoming, &answer, is_top);
+
+    match answer.delivery {
+        Delivery::Drop => return Err(DroppedConnection),
+        Delivery::After(delay) => tokio::time::sleep(delay).await,
+        Delivery::Now => {}
+    }
+    Ok(build_response(&state, answer))
+}
+
+fn too_large_answer() -> Answer {
+    let body = serde_json::json!({
+        "RequestId": wire::request_id(),
+        "Code": "RequestEntityTooLarge",
+        "Message": "The request body exceeds 1 MiB.",
+    });
+    Answer::json(413, &body, Some("RequestEntityTooLarge".to_owned()))
+}
+
+fn record(state: &Mutex<State>, incoming: Incoming, answer: &Answer, is_top: bool) {
+    let (protocol, action) = if is_top {
+        (Protocol::Top, incoming.param("method"))
+    } else {
+        let action = incoming.param("Action").or(incoming.header("x-acs-action"));
+        (Protocol::Rpc, action)
+    };
+    let action = action.unwrap_or_default().to_owned();
+    let nonce = incoming
+        .params
+        .get("SignatureNonce")
+        .or(incoming.headers.get("x-acs-signature-nonce"))
+        .cloned();
+    let mut state = lock(state);
+    let received_at = state.now();
+    state.requests.push(RecordedRequest {
+        protocol,
+        action,
+        http_method: incoming.method,
+        path: incoming.path,
+        nonce,
+        params: incoming.params,
+        headers: incoming.headers,
+        status: (answer.delivery != Delivery::Drop).then_some(answer.status),
+        code: answer.code.clone(),
+        injected: answer.injected,
+        received_at,
+    });
+}
+
+fn build_response(state: &Mutex<State>, answer: Answer) -> Response<Full<Bytes>> {
+    let date = wire::http_date(lock(state).now());
+    let mut builder = Response::builder()
+        .status(answer.status)
+        .header("date", date)
+        .header("server", "alibaba-openapi-emulator");
+    for (name, value) in &answer.headers {
+        builder = builder.header(*name, value.as_str());
+    }
+    builder
+        .body(Full::new(Bytes::from(answer.body)))
+        .unwrap_or_else(|_| {
+            let mut fallback = Response::new(Full::new(Bytes::new()));
+            *fallback.status_mut() = hyper::StatusCode::INTERNAL_SERVER_ERROR;
+            fallback
+        })
+}
