@@ -97,9 +97,15 @@ impl<C: ErrorCode> Error<C> {
         self.service_error().and_then(|e| e.request_id())
     }
 
-    /// Whether the service throttled the call.
+    /// Whether the service throttled the call: a throttling code (`Throttling*`, TOP 7) or a
+    /// TOP `accesscontrol.*` sub code.
     pub fn is_throttling(&self) -> bool {
-        self.code().is_some_and(|c| c.is_throttling())
+        self.service_error().is_some_and(|e| {
+            e.code.is_throttling()
+                || e.sub_code
+                    .as_deref()
+                    .is_some_and(|s| s.starts_with("accesscontrol."))
+        })
     }
 
     /// Whether the call timed out.
@@ -112,7 +118,7 @@ impl<C: ErrorCode> Error<C> {
     /// depends on the action too; the client decides that.
     pub fn is_retryable(&self) -> bool {
         match self {
-            Error::Service(e) => e.code.is_throttling() || e.status >= 500 || e.retryable_hint,
+            Error::Service(e) => self.is_throttling() || e.transient,
             Error::Timeout { .. } | Error::Transport { .. } => true,
             _ => false,
         }
@@ -234,7 +240,11 @@ pub struct ServiceError<C> {
     pub(crate) access_denied_detail: Option<String>,
     pub(crate) sub_code: Option<String>,
     pub(crate) sub_msg: Option<String>,
-    pub(crate) retryable_hint: bool,
+    /// A server-side failure that may pass: HTTP 5xx, `ServiceUnavailable`, `InternalError`,
+    /// TOP 10 or an `isp.*` sub code.
+    pub(crate) transient: bool,
+    /// The server rejected the request's timestamp.
+    pub(crate) clock_skew: bool,
 }
 
 impl<C: ErrorCode> ServiceError<C> {
@@ -255,7 +265,8 @@ impl<C: ErrorCode> ServiceError<C> {
             access_denied_detail: None,
             sub_code: None,
             sub_msg: None,
-            retryable_hint: false,
+            transient: status >= 500,
+            clock_skew: false,
         }
     }
 
@@ -313,7 +324,8 @@ impl<C: ErrorCode> ServiceError<C> {
             access_denied_detail: self.access_denied_detail,
             sub_code: self.sub_code,
             sub_msg: self.sub_msg,
-            retryable_hint: self.retryable_hint,
+            transient: self.transient,
+            clock_skew: self.clock_skew,
         }
     }
 }

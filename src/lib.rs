@@ -46,15 +46,18 @@
 
 #[macro_use]
 mod macros;
+#[macro_use]
+pub mod transport;
 
 pub mod aliyun;
 pub mod credentials;
 mod decode;
 pub mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 mod redact;
 pub mod request;
 pub mod top;
-pub mod transport;
 
 #[cfg(feature = "emulator")]
 #[cfg_attr(docsrs, doc(cfg(feature = "emulator")))]

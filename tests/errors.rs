@@ -6,7 +6,13 @@ use std::time::Duration;
 
 use alibaba_openapi::aliyun::{self, linkwan, Credentials, Idempotency, RawRequest};
 use alibaba_openapi::emulator::{accounts, Fault};
+use alibaba_openapi::transport::{CallOptions, RetryPolicy};
 use alibaba_openapi::Error;
+
+/// One attempt only: these tests look at the error itself, not at recovery (tests/retries.rs).
+fn once() -> CallOptions {
+    CallOptions::new().retry_policy(RetryPolicy::disabled())
+}
 
 fn get_owned() -> linkwan::GetOwnedJoinPermission {
     linkwan::GetOwnedJoinPermission::builder()
@@ -51,7 +57,11 @@ async fn unknown_access_key_is_invalid_access_key_id_not_found() {
 async fn service_unavailable_is_a_retryable_service_error() {
     let env = common::start().await;
     env.emulator.inject(Fault::ServiceUnavailable);
-    let err = env.aliyun.send(&get_owned()).await.unwrap_err();
+    let err = env
+        .aliyun
+        .send_with(&get_owned(), &once())
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), Some(&linkwan::ErrorCode::ServiceUnavailable));
     assert_eq!(err.service_error().unwrap().status(), 503);
     assert!(err.is_retryable());
@@ -63,7 +73,11 @@ async fn throttling_is_typed_and_flagged() {
     let env = common::start().await;
     env.emulator
         .inject(Fault::throttling(Some(Duration::from_millis(20))));
-    let err = env.aliyun.send(&get_owned()).await.unwrap_err();
+    let err = env
+        .aliyun
+        .send_with(&get_owned(), &once())
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), Some(&linkwan::ErrorCode::ThrottlingUser));
     assert!(err.is_throttling());
     assert!(err.is_retryable());
@@ -101,7 +115,11 @@ async fn malformed_body_is_a_decode_error_with_a_snippet() {
 async fn dropped_connection_is_a_transport_error() {
     let env = common::start().await;
     env.emulator.inject(Fault::DropConnection);
-    let err = env.aliyun.send(&get_owned()).await.unwrap_err();
+    let err = env
+        .aliyun
+        .send_with(&get_owned(), &once())
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::Transport { .. }), "{err:?}");
     assert!(err.is_retryable());
 }
@@ -119,7 +137,7 @@ async fn slow_answer_is_a_timeout() {
         .build()
         .unwrap();
     env.emulator.inject(Fault::Delay(Duration::from_secs(3)));
-    let err = client.send(&get_owned()).await.unwrap_err();
+    let err = client.send_with(&get_owned(), &once()).await.unwrap_err();
     assert!(err.is_timeout(), "{err:?}");
 }
 

@@ -3,9 +3,9 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use tracing::Instrument;
 
 use super::endpoint::{normalize, Overrides};
@@ -13,7 +13,7 @@ use super::sign::{percent_encode_into, v1};
 use super::{envelope, Action, ErrorCode, Params};
 use crate::credentials::{Credentials, EnvironmentProvider, ProvideCredentials};
 use crate::error::Error;
-use crate::transport::{Transport, TransportConfig};
+use crate::transport::{AttemptFailure, CallOptions, Settings, Transport};
 
 /// Environment variable naming the default region.
 const ENV_REGION: &str = "ALIBABA_CLOUD_REGION_ID";
@@ -61,25 +61,40 @@ impl Client {
         ClientBuilder::default()
     }
 
-    /// Sends a request and decodes its typed answer.
+    /// Sends a request and decodes its typed answer, with the client's retry policy.
     ///
     /// Required parameters were checked when the request was built; here the endpoint and the
-    /// credentials are resolved, the request is signed (signature v1, fresh nonce and
-    /// timestamp) and sent, and every failure shape of the answer becomes an [`Error`].
+    /// credentials are resolved, the request is signed (signature v1, a fresh nonce and
+    /// timestamp for every attempt) and sent, and every failure shape of the answer becomes an
+    /// [`Error`]. What is retried depends on the action's [`Idempotency`](super::Idempotency):
+    /// see [`RetryPolicy`](crate::transport::RetryPolicy).
     pub async fn send<A: Action>(&self, action: &A) -> Result<A::Output, Error<A::ErrorCode>> {
+        self.send_with(action, &CallOptions::default()).await
+    }
+
+    /// Sends a request with settings for this call only (retry policy, total deadline).
+    pub async fn send_with<A: Action>(
+        &self,
+        action: &A,
+        options: &CallOptions,
+    ) -> Result<A::Output, Error<A::ErrorCode>> {
+        let inner = &self.inner;
         let span = tracing::info_span!(
             "alibaba_openapi.call",
             product = action.product().name(),
             action = action.action(),
-            attempt = 1u32,
-            status = tracing::field::Empty,
-            request_id = tracing::field::Empty,
-            latency_ms = tracing::field::Empty,
         );
-        self.send_attempt(action).instrument(span).await
+        inner
+            .transport
+            .call(options, action.idempotency(), |_| self.attempt(action))
+            .instrument(span)
+            .await
     }
 
-    async fn send_attempt<A: Action>(&self, action: &A) -> Result<A::Output, Error<A::ErrorCode>> {
+    async fn attempt<A: Action>(
+        &self,
+        action: &A,
+    ) -> Result<A::Output, AttemptFailure<A::ErrorCode>> {
         let inner = &self.inner;
         let product = action.product();
         let endpoint = inner
@@ -110,7 +125,13 @@ impl Client {
 
         let mut params = Params::new();
         action.write_params(&mut params);
-        let query = signed_query(&credentials, action.action(), version, &params);
+        let query = signed_query(
+            &credentials,
+            action.action(),
+            version,
+            &params,
+            inner.transport.now(),
+        );
         let mut url = String::with_capacity(endpoint.len() + 2 + query.len());
         url.push_str(&endpoint);
         url.push_str("/?");
@@ -122,27 +143,33 @@ impl Client {
         let span = tracing::Span::current();
         span.record("status", response.status);
         span.record("latency_ms", started.elapsed().as_millis() as u64);
-        let result = envelope::decode(product, response.status, &response.body).map_err(|e| {
+        envelope::decode(product, response.status, &response.body).map_err(|e| {
             let secret = credentials.access_key_secret();
-            e.scrub(&[secret, credentials.security_token().unwrap_or_default()])
-        });
-        match &result {
-            Ok(_) => tracing::debug!("call succeeded"),
-            Err(e) => {
-                if let Some(id) = e.request_id() {
-                    span.record("request_id", id);
-                }
-                tracing::debug!(error = %e, "call failed");
+            let error = e.scrub(&[secret, credentials.security_token().unwrap_or_default()]);
+            if let Some(id) = error.request_id() {
+                span.record("request_id", id);
             }
-        }
-        result
+            tracing::debug!(error = %error, "attempt failed");
+            AttemptFailure {
+                error,
+                not_sent: false,
+                retry_after: response.retry_after,
+                server_date: response.date,
+            }
+        })
     }
 }
 
 /// Builds the signed query string: common parameters, the action's parameters and
 /// `Signature`, every value RFC 3986-encoded.
-fn signed_query(credentials: &Credentials, action: &str, version: &str, params: &Params) -> String {
-    let timestamp = Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+fn signed_query(
+    credentials: &Credentials,
+    action: &str,
+    version: &str,
+    params: &Params,
+    now: DateTime<Utc>,
+) -> String {
+    let timestamp = now.format("%Y-%m-%dT%H:%M:%SZ").to_string();
     let nonce = format!("{:032x}", fastrand::u128(..));
     let mut all: Vec<(&str, &str)> = Vec::with_capacity(params.len() + 9);
     all.extend([
@@ -175,8 +202,7 @@ pub struct ClientBuilder {
     invalid_credentials: Option<crate::credentials::CredentialsError>,
     endpoint_url: Option<String>,
     versions: HashMap<String, String>,
-    transport: TransportConfig,
-    http: Option<reqwest::Client>,
+    transport: Settings,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -230,29 +256,7 @@ impl ClientBuilder {
         self
     }
 
-    /// Time allowed to establish a connection (default 5 s).
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.transport.connect_timeout = timeout;
-        self
-    }
-
-    /// Time allowed between reads of a response (default 10 s).
-    pub fn read_timeout(mut self, timeout: Duration) -> Self {
-        self.transport.read_timeout = timeout;
-        self
-    }
-
-    /// Largest response body accepted (default 10 MiB).
-    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
-        self.transport.max_response_bytes = bytes;
-        self
-    }
-
-    /// Sends through this `reqwest::Client` (and its connection pool) instead of our own.
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http = Some(client);
-        self
-    }
+    transport_setters!();
 
     /// Builds the client, reading the environment for what was not set.
     ///
@@ -298,7 +302,7 @@ impl ClientBuilder {
         }
         Ok(Client {
             inner: Arc::new(Inner {
-                transport: Transport::new(self.transport, self.http)?,
+                transport: Transport::new(self.transport)?,
                 credentials,
                 region,
                 overrides,

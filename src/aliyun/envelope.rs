@@ -71,6 +71,11 @@ fn service_error<C: ErrorCode>(envelope: Envelope, status: u16, body: &[u8]) -> 
         return Error::decode(status, what, body);
     };
     let mut e = ServiceError::new(code, envelope.message.unwrap_or_default(), status);
+    e.transient |= matches!(e.raw_code.as_str(), "ServiceUnavailable" | "InternalError");
+    e.clock_skew = matches!(
+        e.raw_code.as_str(),
+        "InvalidTimeStamp.Expired" | "IllegalTimestamp"
+    );
     e.request_id = envelope.request_id.map(|id| id.trim().to_owned());
     e.host_id = envelope.host_id;
     e.recommend = envelope.recommend;

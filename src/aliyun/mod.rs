@@ -5,8 +5,8 @@
 //! Actions we do not type yet go through [`RawRequest`] on the same client.
 
 mod client;
-mod endpoint;
-mod envelope;
+pub(crate) mod endpoint;
+pub(crate) mod envelope;
 pub mod linkwan;
 mod raw;
 pub mod sign;

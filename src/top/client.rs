@@ -2,9 +2,8 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use chrono::Utc;
 use tracing::Instrument;
 
 use super::sign::{self, SignMethod};
@@ -12,7 +11,7 @@ use super::{envelope, ErrorCode, Method, Params};
 use crate::aliyun::sign::percent_encode_into;
 use crate::error::Error;
 use crate::redact::{Secret, REDACTED};
-use crate::transport::{Transport, TransportConfig};
+use crate::transport::{AttemptFailure, CallOptions, Settings, Transport};
 
 /// The default gateway.
 pub const DEFAULT_GATEWAY_URL: &str = "https://gw.api.taobao.com/router/rest";
@@ -72,29 +71,40 @@ impl Client {
         ClientBuilder::default()
     }
 
-    /// Sends a request and decodes its typed answer.
+    /// Sends a request and decodes its typed answer, with the client's retry policy.
     ///
     /// System parameters (`method`, `app_key`, `timestamp` in GMT+8, `v`, `sign_method`,
     /// `format=json`, `session`) travel in the query with `sign`; business parameters in a
     /// form body. An `error_response` becomes [`Error::Service`] with the TOP code, sub code
-    /// and request id.
+    /// and request id. Every attempt is signed afresh; what is retried depends on the
+    /// method's [`Idempotency`](super::Idempotency): see [`RetryPolicy`](crate::transport::RetryPolicy).
     pub async fn send<M: Method>(&self, request: &M) -> Result<M::Output, Error<ErrorCode>> {
-        let span = tracing::info_span!(
-            "alibaba_openapi.top_call",
-            method = request.method(),
-            attempt = 1u32,
-            status = tracing::field::Empty,
-            request_id = tracing::field::Empty,
-            latency_ms = tracing::field::Empty,
-        );
-        self.send_attempt(request).instrument(span).await
+        self.send_with(request, &CallOptions::default()).await
     }
 
-    async fn send_attempt<M: Method>(&self, request: &M) -> Result<M::Output, Error<ErrorCode>> {
+    /// Sends a request with settings for this call only (retry policy, total deadline).
+    pub async fn send_with<M: Method>(
+        &self,
+        request: &M,
+        options: &CallOptions,
+    ) -> Result<M::Output, Error<ErrorCode>> {
+        let inner = &self.inner;
+        let span = tracing::info_span!("alibaba_openapi.top_call", method = request.method());
+        inner
+            .transport
+            .call(options, request.idempotency(), |_| self.attempt(request))
+            .instrument(span)
+            .await
+    }
+
+    async fn attempt<M: Method>(
+        &self,
+        request: &M,
+    ) -> Result<M::Output, AttemptFailure<ErrorCode>> {
         let inner = &self.inner;
         let mut business = Params::new();
         request.write_params(&mut business);
-        let timestamp = sign::timestamp(Utc::now());
+        let timestamp = sign::timestamp(inner.transport.now());
         let mut system: Vec<(&str, &str)> = vec![
             ("method", request.method()),
             ("app_key", &inner.app_key),
@@ -138,18 +148,20 @@ impl Client {
         let span = tracing::Span::current();
         span.record("status", response.status);
         span.record("latency_ms", started.elapsed().as_millis() as u64);
-        let result =
-            envelope::decode(request.method(), response.status, &response.body).map_err(|e| {
-                let session = inner.session.as_ref().map_or("", |s| s.0.as_str());
-                e.scrub(&[&inner.app_secret.0, session])
-            });
-        if let Err(e) = &result {
-            if let Some(id) = e.request_id() {
+        envelope::decode(request.method(), response.status, &response.body).map_err(|e| {
+            let session = inner.session.as_ref().map_or("", |s| s.0.as_str());
+            let error = e.scrub(&[&inner.app_secret.0, session]);
+            if let Some(id) = error.request_id() {
                 span.record("request_id", id);
             }
-            tracing::debug!(error = %e, "call failed");
-        }
-        result
+            tracing::debug!(error = %error, "attempt failed");
+            AttemptFailure {
+                error,
+                not_sent: false,
+                retry_after: response.retry_after,
+                server_date: response.date,
+            }
+        })
     }
 }
 
@@ -173,8 +185,7 @@ pub struct ClientBuilder {
     session: Option<Secret>,
     sign_method: SignMethod,
     gateway_url: Option<String>,
-    transport: TransportConfig,
-    http: Option<reqwest::Client>,
+    transport: Settings,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -223,29 +234,7 @@ impl ClientBuilder {
         self
     }
 
-    /// Time allowed to establish a connection (default 5 s).
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.transport.connect_timeout = timeout;
-        self
-    }
-
-    /// Time allowed between reads of a response (default 10 s).
-    pub fn read_timeout(mut self, timeout: Duration) -> Self {
-        self.transport.read_timeout = timeout;
-        self
-    }
-
-    /// Largest response body accepted (default 10 MiB).
-    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
-        self.transport.max_response_bytes = bytes;
-        self
-    }
-
-    /// Sends through this `reqwest::Client` (and its connection pool) instead of our own.
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http = Some(client);
-        self
-    }
+    transport_setters!();
 
     /// Builds the client, reading `TOP_APP_KEY`, `TOP_APP_SECRET`, `TOP_SESSION` and
     /// `TOP_GATEWAY_URL` for what was not set. Fails when the app key or secret is missing.
@@ -292,7 +281,7 @@ impl ClientBuilder {
         }
         Ok(Client {
             inner: Arc::new(Inner {
-                transport: Transport::new(self.transport, self.http)?,
+                transport: Transport::new(self.transport)?,
                 gateway_url,
                 app_key,
                 app_secret,

@@ -76,10 +76,9 @@ fn service_error(raw: &RawValue, status: u16, body: &[u8]) -> Error<ErrorCode> {
     };
     let code = e.code.unwrap_or_default();
     let mut service = ServiceError::new(code, e.msg.unwrap_or_default(), status);
-    service.retryable_hint = e
-        .sub_code
-        .as_deref()
-        .is_some_and(|s| s.starts_with("isp.") || s == "accesscontrol.limited-by-api-access-count");
+    service.transient = service.code == ErrorCode::ServiceUnavailable
+        || e.sub_code.as_deref().is_some_and(|s| s.starts_with("isp."));
+    service.clock_skew = service.code == ErrorCode::InvalidTimestamp;
     service.sub_code = e.sub_code;
     service.sub_msg = e.sub_msg;
     service.request_id = e.request_id.map(|id| id.trim().to_owned());

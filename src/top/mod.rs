@@ -6,7 +6,7 @@
 
 mod client;
 pub mod databank;
-mod envelope;
+pub(crate) mod envelope;
 mod raw;
 pub mod sign;
 

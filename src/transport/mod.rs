@@ -1,10 +1,19 @@
-//! The HTTP layer shared by every client: one `reqwest` connection pool, timeouts and a cap on
-//! response size.
+//! The HTTP layer shared by every client: one `reqwest` connection pool, timeouts, a cap on
+//! response size, the retry policy and the clock that learns the server's time.
+
+mod clock;
+mod retry;
 
 use std::fmt;
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
+
 use crate::error::{BoxError, Error, ErrorCode};
+
+use clock::Clock;
+pub(crate) use retry::AttemptFailure;
+pub use retry::{CallOptions, RetryPolicy};
 
 /// Default time allowed to establish a connection.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -35,24 +44,118 @@ impl Default for TransportConfig {
     }
 }
 
-/// A response read in full.
+/// What a client builder collects for its transport.
+#[derive(Debug, Default)]
+pub(crate) struct Settings {
+    pub(crate) config: TransportConfig,
+    pub(crate) http: Option<reqwest::Client>,
+    pub(crate) retry_policy: RetryPolicy,
+    pub(crate) call_timeout: Option<Duration>,
+}
+
+/// The transport setters every client builder offers, on a field `transport: Settings`.
+macro_rules! transport_setters {
+    () => {
+        /// Time allowed to establish a connection (default 5 s).
+        pub fn connect_timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.transport.config.connect_timeout = timeout;
+            self
+        }
+
+        /// Time allowed between reads of a response (default 10 s).
+        pub fn read_timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.transport.config.read_timeout = timeout;
+            self
+        }
+
+        /// Largest response body accepted (default 10 MiB).
+        pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+            self.transport.config.max_response_bytes = bytes;
+            self
+        }
+
+        /// How failed calls are retried (default: [`RetryPolicy::standard`](crate::transport::RetryPolicy::standard)).
+        pub fn retry_policy(mut self, policy: $crate::transport::RetryPolicy) -> Self {
+            self.transport.retry_policy = policy;
+            self
+        }
+
+        /// Bounds every call, all attempts and waits included (default: none; each attempt
+        /// is still bound by the connect and read timeouts).
+        pub fn call_timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.transport.call_timeout = Some(timeout);
+            self
+        }
+
+        /// Sends through this `reqwest::Client` (and its connection pool) instead of our own;
+        /// its own connect timeout then applies.
+        pub fn http_client(mut self, client: reqwest::Client) -> Self {
+            self.transport.http = Some(client);
+            self
+        }
+    };
+}
+
+/// A response read in full, with the headers the retry logic reads.
 #[derive(Debug)]
 pub(crate) struct HttpResponse {
     pub(crate) status: u16,
     pub(crate) body: bytes::Bytes,
+    /// `Date`: the server's clock.
+    pub(crate) date: Option<DateTime<Utc>>,
+    /// `x-acs-retry-after` (milliseconds) or `Retry-After` (seconds).
+    pub(crate) retry_after: Option<Duration>,
 }
 
-/// The shared HTTP client. Cheap to clone.
-#[derive(Clone)]
+/// Why a request got no complete answer.
+#[derive(Debug)]
+pub(crate) struct Failure {
+    /// The request certainly did not reach the server (the connection was never made).
+    pub(crate) not_sent: bool,
+    error: FailureError,
+}
+
+#[derive(Debug)]
+enum FailureError {
+    Timeout(BoxError),
+    Transport(BoxError),
+    TooLarge { status: u16, limit: usize },
+}
+
+impl Failure {
+    /// The error the caller sees.
+    pub(crate) fn into_error<C: ErrorCode>(self) -> Error<C> {
+        match self.error {
+            FailureError::Timeout(source) => Error::Timeout { source },
+            FailureError::Transport(source) => Error::Transport { source },
+            FailureError::TooLarge { status, limit } => Error::Decode {
+                status,
+                message: format!(
+                    "the response is larger than the {limit}-byte limit; raise it with \
+                     `max_response_bytes` on the client builder"
+                ),
+                snippet: String::new(),
+            },
+        }
+    }
+}
+
+/// The HTTP client of one API client: connection pool, timeouts, retries, clock.
 pub(crate) struct Transport {
     http: reqwest::Client,
     config: TransportConfig,
+    retry_policy: RetryPolicy,
+    call_timeout: Option<Duration>,
+    clock: Clock,
 }
 
 impl fmt::Debug for Transport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Transport")
             .field("config", &self.config)
+            .field("retry_policy", &self.retry_policy)
+            .field("call_timeout", &self.call_timeout)
+            .field("clock_offset_ms", &self.clock.offset_ms())
             .finish_non_exhaustive()
     }
 }
@@ -62,10 +165,13 @@ const USER_AGENT: &str = concat!("alibaba-openapi-rust/", env!("CARGO_PKG_VERSIO
 impl Transport {
     /// Builds the transport, on the caller's `reqwest::Client` when one is given (its own
     /// timeouts then apply to connecting; ours still bound reading).
-    pub(crate) fn new<C: ErrorCode>(
-        config: TransportConfig,
-        http: Option<reqwest::Client>,
-    ) -> Result<Self, Error<C>> {
+    pub(crate) fn new<C: ErrorCode>(settings: Settings) -> Result<Self, Error<C>> {
+        let Settings {
+            config,
+            http,
+            retry_policy,
+            call_timeout,
+        } = settings;
         let http = match http {
             Some(http) => http,
             None => reqwest::Client::builder()
@@ -77,69 +183,105 @@ impl Transport {
                     source: Box::new(e),
                 })?,
         };
-        Ok(Transport { http, config })
+        Ok(Transport {
+            http,
+            config,
+            retry_policy,
+            call_timeout,
+            clock: Clock::default(),
+        })
     }
 
     pub(crate) fn http(&self) -> &reqwest::Client {
         &self.http
     }
 
+    /// Now, corrected by what the server's clock taught us: the time to sign with.
+    pub(crate) fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// Runs a call's attempts under the client's retry policy and deadline, or the call's own.
+    pub(crate) async fn call<T, C, F, Fut>(
+        &self,
+        options: &CallOptions,
+        idempotency: crate::request::Idempotency,
+        attempt: F,
+    ) -> Result<T, Error<C>>
+    where
+        C: ErrorCode,
+        F: FnMut(u32) -> Fut,
+        Fut: std::future::Future<Output = Result<T, AttemptFailure<C>>>,
+    {
+        let policy = options.retry_policy.as_ref().unwrap_or(&self.retry_policy);
+        let deadline = options.deadline.or(self.call_timeout);
+        retry::with_retries(policy, deadline, idempotency, &self.clock, attempt).await
+    }
+
     /// Sends a request and reads the whole answer, refusing bodies over the size cap.
-    pub(crate) async fn execute<C: ErrorCode>(
+    pub(crate) async fn execute(
         &self,
         request: reqwest::RequestBuilder,
-    ) -> Result<HttpResponse, Error<C>> {
+    ) -> Result<HttpResponse, Failure> {
         let mut response = request.send().await.map_err(classify)?;
         let status = response.status().as_u16();
         let limit = self.config.max_response_bytes;
-        if let Some(len) = response.content_length() {
-            if len > limit as u64 {
-                return Err(too_large(status, limit));
-            }
+        let too_large = || Failure {
+            not_sent: false,
+            error: FailureError::TooLarge { status, limit },
+        };
+        if response
+            .content_length()
+            .is_some_and(|len| len > limit as u64)
+        {
+            return Err(too_large());
         }
+        let headers = response.headers();
+        let date = headers
+            .get(reqwest::header::DATE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| DateTime::parse_from_rfc2822(v).ok())
+            .map(|d| d.with_timezone(&Utc));
+        let retry_after = header_number(headers, "x-acs-retry-after")
+            .map(Duration::from_millis)
+            .or_else(|| header_number(headers, "retry-after").map(Duration::from_secs));
         let mut body = bytes::BytesMut::new();
         loop {
             let chunk = tokio::time::timeout(self.config.read_timeout, response.chunk())
                 .await
-                .map_err(|elapsed| Error::Timeout {
-                    source: Box::new(elapsed),
+                .map_err(|elapsed| Failure {
+                    not_sent: false,
+                    error: FailureError::Timeout(Box::new(elapsed)),
                 })?
                 .map_err(classify)?;
             let Some(chunk) = chunk else { break };
             if body.len() + chunk.len() > limit {
-                return Err(too_large(status, limit));
+                return Err(too_large());
             }
             body.extend_from_slice(&chunk);
         }
         Ok(HttpResponse {
             status,
             body: body.freeze(),
+            date,
+            retry_after,
         })
     }
 }
 
-fn too_large<C: ErrorCode>(status: u16, limit: usize) -> Error<C> {
-    Error::Decode {
-        status,
-        message: format!(
-            "the response is larger than the {limit}-byte limit; raise it with \
-             `max_response_bytes` on the client builder"
-        ),
-        snippet: String::new(),
-    }
+fn header_number(headers: &reqwest::header::HeaderMap, name: &str) -> Option<u64> {
+    headers.get(name)?.to_str().ok()?.trim().parse().ok()
 }
 
-/// Sorts a `reqwest` failure into a timeout or a transport failure.
-fn classify<C: ErrorCode>(e: reqwest::Error) -> Error<C> {
+/// Sorts a `reqwest` failure: did the request leave, and was it a timeout.
+fn classify(e: reqwest::Error) -> Failure {
+    let not_sent = e.is_connect();
     // The URL may carry signed query parameters; keep it out of messages.
     let e = e.without_url();
-    if e.is_timeout() {
-        Error::Timeout {
-            source: Box::new(e) as BoxError,
-        }
+    let error = if e.is_timeout() {
+        FailureError::Timeout(Box::new(e))
     } else {
-        Error::Transport {
-            source: Box::new(e),
-        }
-    }
+        FailureError::Transport(Box::new(e))
+    };
+    Failure { not_sent, error }
 }

@@ -1,0 +1,49 @@
+//! Entry points for the fuzz targets in `fuzz/` and the property tests: every response
+//! decoder of the crate, fed arbitrary bytes. Not part of the public API.
+
+use crate::aliyun::{endpoint::Product, envelope, linkwan, sms};
+use crate::top::{databank, envelope as top_envelope};
+
+/// Runs every Alibaba Cloud RPC decoder over `body`; returns how many accepted it.
+pub fn decode_aliyun(status: u16, body: &[u8]) -> usize {
+    let linkwan = Product::LINKWAN;
+    let sms = Product::DYSMSAPI;
+    [
+        envelope::decode::<linkwan::SubmitJoinPermissionAuthOrderResponse, linkwan::ErrorCode>(
+            &linkwan, status, body,
+        )
+        .is_ok(),
+        envelope::decode::<linkwan::GetJoinPermissionAuthOrderResponse, linkwan::ErrorCode>(
+            &linkwan, status, body,
+        )
+        .is_ok(),
+        envelope::decode::<linkwan::GetOwnedJoinPermissionResponse, linkwan::ErrorCode>(
+            &linkwan, status, body,
+        )
+        .is_ok(),
+        envelope::decode::<sms::CreateSmsAuthorizationLetterResponse, sms::ErrorCode>(
+            &sms, status, body,
+        )
+        .is_ok(),
+        envelope::decode::<serde_json::Value, crate::aliyun::ErrorCode>(&sms, status, body).is_ok(),
+    ]
+    .into_iter()
+    .filter(|ok| *ok)
+    .count()
+}
+
+/// Runs every TOP decoder over `body`; returns how many accepted it.
+pub fn decode_top(status: u16, body: &[u8]) -> usize {
+    [
+        top_envelope::decode::<databank::OpenAuthApplyResponse>(
+            "alibaba.databank.open.auth.apply",
+            status,
+            body,
+        )
+        .is_ok(),
+        top_envelope::decode::<serde_json::Value>("taobao.time.get", status, body).is_ok(),
+    ]
+    .into_iter()
+    .filter(|ok| *ok)
+    .count()
+}
