@@ -7,35 +7,12 @@
 #[path = "common/mod.rs"]
 mod common;
 
-use alibaba_openapi::top::databank;
 use alibaba_openapi::top::{self, ErrorCode};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let t = common::target().await?;
-    let request = databank::OpenAuthApply::builder()
-        .context(
-            databank::DataBankOpenContext::builder()
-                .ak(&t.databank_ak)
-                .sk(&t.databank_sk)
-                .build()?,
-        )
-        .param(
-            databank::DataAuthApplyParam::builder()
-                .apply_biz_id("123445")
-                .apply_biz_name("宝洁集团")
-                .smart_code("sre43wf2454")
-                .brand_id("123344")
-                .apply_entity_id("111111")
-                .apply_entity_name("AIPL数据包")
-                .apply_source("DaaS")
-                .data_type("BRAND_DATA")
-                .apply_biz_user_id("112222")
-                .apply_biz_user_name("张三")
-                .smart_id(12344)
-                .build()?,
-        )
-        .build()?;
+    let request = common::auth_apply(&t)?;
 
     let answer = t.top.send(&request).await?;
     match (answer.result.is_success(), &answer.result.data) {

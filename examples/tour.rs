@@ -7,8 +7,7 @@
 mod common;
 
 use alibaba_openapi::aliyun::{linkwan, sms};
-use alibaba_openapi::top::{self, databank};
-use chrono::{Datelike, Utc};
+use alibaba_openapi::top;
 use common::step;
 
 #[tokio::main]
@@ -76,7 +75,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         5,
         "Dysmsapi CreateSmsAuthorizationLetter; then the same name again.",
     );
-    let letter = letter_builder().build()?;
+    let letter = common::letter().build()?;
     let created = t.aliyun.send(&letter).await?;
     println!(
         "   letter {} (request id trimmed of its newline: {:?})",
@@ -90,12 +89,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     step(6, "Bad input never leaves the machine.");
-    let refused = letter_builder()
+    let refused = common::letter()
         .authorization_letter_exp_date("2023-01-01")
         .build()
         .unwrap_err();
     println!("   {refused}");
-    let refused = letter_builder()
+    let refused = common::letter()
         .sign_list((1..=101).map(|i| format!("签名{i}")))
         .build()
         .unwrap_err();
@@ -105,29 +104,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         7,
         "TOP alibaba.databank.open.auth.apply applies for data authorization.",
     );
-    let apply = databank::OpenAuthApply::builder()
-        .context(
-            databank::DataBankOpenContext::builder()
-                .ak(&t.databank_ak)
-                .sk(&t.databank_sk)
-                .build()?,
-        )
-        .param(
-            databank::DataAuthApplyParam::builder()
-                .apply_biz_id("123445")
-                .apply_biz_name("宝洁集团")
-                .smart_code("sre43wf2454")
-                .brand_id("123344")
-                .apply_entity_id("111111")
-                .apply_entity_name("AIPL数据包")
-                .apply_source("DaaS")
-                .data_type("BRAND_DATA")
-                .apply_biz_user_id("112222")
-                .apply_biz_user_name("张三")
-                .smart_id(12344)
-                .build()?,
-        )
-        .build()?;
+    let apply = common::auth_apply(&t)?;
     let answer = t.top.send(&apply).await?;
     println!(
         "   business result: success={}, errcode {:?}, status {:?}\n",
@@ -154,17 +131,4 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         other => println!("   unexpected: {other:?}"),
     }
     Ok(())
-}
-
-/// A complete letter of authorization, valid from this year on.
-fn letter_builder() -> sms::CreateSmsAuthorizationLetterBuilder {
-    let year = Utc::now().year();
-    sms::CreateSmsAuthorizationLetter::builder()
-        .authorization_letter_name(format!("菜鸟公司授权书{year}"))
-        .authorization_letter_pic("123456/test1719383196031.jpg")
-        .authorization_letter_exp_date(format!("{year}-01-01~{}-01-01", year + 2))
-        .authorization("菜鸟网络科技有限公司")
-        .organization_code("9****************A")
-        .proxy_authorization("支付宝(中国)网络技术有限公司")
-        .sign_list(["菜鸟网络", "菜鸟裹裹"])
 }

@@ -252,22 +252,7 @@ async fn secrets_never_appear_in_debug_or_display() {
         .unwrap();
     let request = alibaba_openapi::top::databank::OpenAuthApply::builder()
         .context(context.clone())
-        .param(
-            alibaba_openapi::top::databank::DataAuthApplyParam::builder()
-                .apply_biz_id("1")
-                .apply_biz_name("n")
-                .smart_code("c")
-                .brand_id("b")
-                .apply_entity_id("e")
-                .apply_entity_name("en")
-                .apply_source("s")
-                .data_type("d")
-                .apply_biz_user_id("u")
-                .apply_biz_user_name("un")
-                .smart_id(1)
-                .build()
-                .unwrap(),
-        )
+        .param(common::apply_param("e"))
         .build()
         .unwrap();
     let printed = [

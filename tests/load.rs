@@ -1,14 +1,15 @@
 //! 500 concurrent calls through one client while the emulator throttles 10% of them: every
 //! call ends in a success or a typed error, none is lost, no mutating call is processed twice.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use alibaba_openapi::aliyun::{self, linkwan, sms, Credentials};
+use alibaba_openapi::aliyun::{self, linkwan, Credentials};
 use alibaba_openapi::emulator::{accounts, Emulator, Fault, Injection};
 use alibaba_openapi::transport::RetryPolicy;
 use alibaba_openapi::Error;
-use chrono::{Datelike, Utc};
 
 const CALLS: usize = 500;
 const LETTERS: usize = 100;
@@ -31,23 +32,13 @@ async fn five_hundred_concurrent_calls_under_throttling() {
         )
         .build()
         .unwrap();
-    let year = Utc::now().year();
 
     let mut tasks = tokio::task::JoinSet::new();
     for i in 0..CALLS {
         let client = client.clone();
         tasks.spawn(async move {
             let outcome: Result<(), String> = if i % (CALLS / LETTERS) == 0 {
-                let letter = sms::CreateSmsAuthorizationLetter::builder()
-                    .authorization_letter_name(format!("负载授权书{i}"))
-                    .authorization_letter_pic("123456/letter.jpg")
-                    .authorization_letter_exp_date(format!("{}-01-01~{}-12-31", year - 1, year + 1))
-                    .authorization("菜鸟网络科技有限公司")
-                    .organization_code("9****************A")
-                    .proxy_authorization("支付宝(中国)网络技术有限公司")
-                    .sign_list(["菜鸟网络"])
-                    .build()
-                    .unwrap();
+                let letter = common::letter(&format!("负载授权书{i}")).build().unwrap();
                 match client.send(&letter).await {
                     Ok(_) => Ok(()),
                     Err(e @ Error::Service(_)) if e.is_throttling() => Err(e.to_string()),

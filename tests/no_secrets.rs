@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use alibaba_openapi::aliyun::{self, linkwan, Credentials};
 use alibaba_openapi::emulator::{accounts, Emulator, Fault, Injection};
-use alibaba_openapi::top::{self, databank};
+use alibaba_openapi::top;
 use alibaba_openapi::transport::RetryPolicy;
 
 #[derive(Clone, Default)]
@@ -91,32 +91,7 @@ async fn no_secret_appears_in_logs_debug_or_display() {
     let mismatch = with_token.send(&get).await.unwrap_err();
     printed.push(format!("{mismatch:?} {mismatch}"));
 
-    let apply = databank::OpenAuthApply::builder()
-        .context(
-            databank::DataBankOpenContext::builder()
-                .ak(accounts::DATABANK_AK)
-                .sk(accounts::DATABANK_SK)
-                .build()
-                .unwrap(),
-        )
-        .param(
-            databank::DataAuthApplyParam::builder()
-                .apply_biz_id("1")
-                .apply_biz_name("n")
-                .smart_code("c")
-                .brand_id("b")
-                .apply_entity_id("e")
-                .apply_entity_name("en")
-                .apply_source("s")
-                .data_type("d")
-                .apply_biz_user_id("u")
-                .apply_biz_user_name("un")
-                .smart_id(1)
-                .build()
-                .unwrap(),
-        )
-        .build()
-        .unwrap();
+    let apply = common::apply(accounts::DATABANK_SK, "e");
     emulator.inject(Fault::top_app_call_limited());
     printed.push(format!("{:?}", top.send(&apply).await));
     emulator.inject(Fault::top_isp("isp.remote-service-error"));

@@ -7,10 +7,10 @@ use std::time::{Duration, Instant};
 
 use alibaba_openapi::aliyun::{self, linkwan, sms, Credentials, Idempotency};
 use alibaba_openapi::emulator::{accounts, Emulator, Fault, Injection, RecordedRequest};
-use alibaba_openapi::top::{self, databank};
+use alibaba_openapi::top;
 use alibaba_openapi::transport::{CallOptions, RetryPolicy};
 use alibaba_openapi::Error;
-use chrono::{Datelike, Utc};
+use common::letter;
 
 /// Fast backoff so the suite stays quick; the policy's shape is what is tested.
 fn quick() -> RetryPolicy {
@@ -53,49 +53,6 @@ fn submit() -> linkwan::SubmitJoinPermissionAuthOrder {
     linkwan::SubmitJoinPermissionAuthOrder::builder()
         .join_permission_id(accounts::JOIN_PERMISSION_ID)
         .renter_aliyun_id(accounts::RENTER.aliyun_id)
-        .build()
-        .unwrap()
-}
-
-fn letter(name: &str) -> sms::CreateSmsAuthorizationLetter {
-    let year = Utc::now().year();
-    sms::CreateSmsAuthorizationLetter::builder()
-        .authorization_letter_name(name)
-        .authorization_letter_pic("123456/letter.jpg")
-        .authorization_letter_exp_date(format!("{}-01-01~{}-12-31", year - 1, year + 1))
-        .authorization("菜鸟网络科技有限公司")
-        .organization_code("9****************A")
-        .proxy_authorization("支付宝(中国)网络技术有限公司")
-        .sign_list(["菜鸟网络"])
-        .build()
-        .unwrap()
-}
-
-fn apply(entity: &str) -> databank::OpenAuthApply {
-    databank::OpenAuthApply::builder()
-        .context(
-            databank::DataBankOpenContext::builder()
-                .ak(accounts::DATABANK_AK)
-                .sk(accounts::DATABANK_SK)
-                .build()
-                .unwrap(),
-        )
-        .param(
-            databank::DataAuthApplyParam::builder()
-                .apply_biz_id("123445")
-                .apply_biz_name("宝洁集团")
-                .smart_code("sre43wf2454")
-                .brand_id("123344")
-                .apply_entity_id(entity)
-                .apply_entity_name("AIPL数据包")
-                .apply_source("DaaS")
-                .data_type("BRAND_DATA")
-                .apply_biz_user_id("112222")
-                .apply_biz_user_name("张三")
-                .smart_id(12344)
-                .build()
-                .unwrap(),
-        )
         .build()
         .unwrap()
 }
@@ -176,10 +133,9 @@ async fn mutating_calls_are_sent_once_under_5xx_and_drops() {
         );
 
         emulator.inject(Injection::new(fault.clone()).for_action("CreateSmsAuthorizationLetter"));
+        let name = format!("授权书{fault:?}").replace(['(', ')', ' ', '{', '}', ':', ','], "");
         let err = client
-            .send(&letter(
-                &format!("授权书{fault:?}").replace(['(', ')', ' ', '{', '}', ':', ','], ""),
-            ))
+            .send(&letter(&name).build().unwrap())
             .await
             .unwrap_err();
         assert!(!err.is_throttling(), "{err:?}");
@@ -243,7 +199,7 @@ async fn business_quota_and_caller_errors_are_never_retried() {
     let emulator = Emulator::start().await.unwrap();
     emulator.inject(Fault::business_limit_control());
     let err = client(&emulator)
-        .send(&letter("限流授权书"))
+        .send(&letter("限流授权书").build().unwrap())
         .await
         .unwrap_err();
     assert_eq!(err.code(), Some(&sms::ErrorCode::BusinessLimitControl));
@@ -302,7 +258,10 @@ async fn top_clock_skew_is_corrected_too() {
         .start()
         .await
         .unwrap();
-    let answer = top_client(&emulator).send(&apply("skewed")).await.unwrap();
+    let answer = top_client(&emulator)
+        .send(&common::apply(accounts::DATABANK_SK, "skewed"))
+        .await
+        .unwrap();
     assert!(answer.result.is_success());
     let sent = of(&emulator, "alibaba.databank.open.auth.apply");
     assert_eq!(sent.len(), 2);
@@ -314,13 +273,19 @@ async fn top_throttling_is_retried_and_signature_errors_are_not() {
     let emulator = Emulator::start().await.unwrap();
     let top = top_client(&emulator);
     emulator.inject(Fault::top_app_call_limited());
-    let answer = top.send(&apply("limited")).await.unwrap();
+    let answer = top
+        .send(&common::apply(accounts::DATABANK_SK, "limited"))
+        .await
+        .unwrap();
     assert!(answer.result.is_success());
     assert_eq!(of(&emulator, "alibaba.databank.open.auth.apply").len(), 2);
 
     emulator.clear_requests();
     emulator.inject(Fault::top_isp("isp.remote-service-timeout"));
-    let err = top.send(&apply("isp")).await.unwrap_err();
+    let err = top
+        .send(&common::apply(accounts::DATABANK_SK, "isp"))
+        .await
+        .unwrap_err();
     assert_eq!(
         err.service_error().unwrap().sub_code(),
         Some("isp.remote-service-timeout")
@@ -347,7 +312,10 @@ async fn top_throttling_is_retried_and_signature_errors_are_not() {
         .retry_policy(quick())
         .build()
         .unwrap();
-    let err = wrong.send(&apply("wrong")).await.unwrap_err();
+    let err = wrong
+        .send(&common::apply(accounts::DATABANK_SK, "wrong"))
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), Some(&top::ErrorCode::InvalidSignature));
     assert_eq!(of(&emulator, "alibaba.databank.open.auth.apply").len(), 1);
 }

@@ -5,23 +5,7 @@ mod common;
 use alibaba_openapi::aliyun::sms::{self, ErrorCode};
 use alibaba_openapi::emulator::Fault;
 use alibaba_openapi::Error;
-use chrono::{Datelike, Utc};
-
-fn valid_period() -> String {
-    let year = Utc::now().year();
-    format!("{}-01-01~{}-12-31", year - 1, year + 1)
-}
-
-fn letter(name: &str) -> sms::CreateSmsAuthorizationLetterBuilder {
-    sms::CreateSmsAuthorizationLetter::builder()
-        .authorization_letter_name(name)
-        .authorization_letter_pic("123456/test1719383196031.jpg")
-        .authorization_letter_exp_date(valid_period())
-        .authorization("菜鸟网络科技有限公司")
-        .organization_code("9****************A")
-        .proxy_authorization("支付宝(中国)网络技术有限公司")
-        .sign_list(["菜鸟网络", "abc"])
-}
+use common::letter;
 
 #[tokio::test]
 async fn created_letter_returns_its_id_and_a_trimmed_request_id() {

@@ -5,39 +5,7 @@ mod common;
 use alibaba_openapi::emulator::accounts;
 use alibaba_openapi::top::databank::{self, AuthStatus};
 use alibaba_openapi::top::{self, ErrorCode, SignMethod};
-
-fn context(sk: &str) -> databank::DataBankOpenContext {
-    databank::DataBankOpenContext::builder()
-        .ak(accounts::DATABANK_AK)
-        .sk(sk)
-        .build()
-        .unwrap()
-}
-
-fn param(entity: &str) -> databank::DataAuthApplyParam {
-    databank::DataAuthApplyParam::builder()
-        .apply_biz_id("123445")
-        .apply_biz_name("宝洁集团")
-        .smart_code("sre43wf2454")
-        .brand_id("123344")
-        .apply_entity_id(entity)
-        .apply_entity_name("AIPL数据包")
-        .apply_source("DaaS")
-        .data_type("BRAND_DATA")
-        .apply_biz_user_id("112222")
-        .apply_biz_user_name("张三")
-        .smart_id(12344)
-        .build()
-        .unwrap()
-}
-
-fn apply(sk: &str, entity: &str) -> databank::OpenAuthApply {
-    databank::OpenAuthApply::builder()
-        .context(context(sk))
-        .param(param(entity))
-        .build()
-        .unwrap()
-}
+use common::apply;
 
 #[tokio::test]
 async fn application_is_accepted_under_review() {
@@ -185,7 +153,13 @@ async fn raw_call_reaches_the_same_gateway() {
 #[tokio::test]
 async fn struct_parameters_are_required() {
     let err = databank::OpenAuthApply::builder()
-        .context(context("x"))
+        .context(
+            databank::DataBankOpenContext::builder()
+                .ak("a")
+                .sk("x")
+                .build()
+                .unwrap(),
+        )
         .build()
         .unwrap_err();
     assert!(err.to_string().contains("`param`"), "{err}");

@@ -2,9 +2,11 @@
 //! emulator otherwise.
 #![allow(dead_code)]
 
-use alibaba_openapi::aliyun::{self, Credentials};
+use alibaba_openapi::aliyun::{self, sms, Credentials};
 use alibaba_openapi::emulator::{accounts, Emulator};
 use alibaba_openapi::top;
+use alibaba_openapi::top::databank;
+use chrono::{Datelike, Utc};
 
 /// Where the examples send their requests.
 pub struct Target {
@@ -69,4 +71,44 @@ pub async fn target() -> Result<Target, Box<dyn std::error::Error>> {
 /// Prints a step's title.
 pub fn step(n: u32, title: &str) {
     println!("{n}. {title}");
+}
+
+/// A complete letter of authorization, valid from this year on for two years.
+pub fn letter() -> sms::CreateSmsAuthorizationLetterBuilder {
+    let year = Utc::now().year();
+    sms::CreateSmsAuthorizationLetter::builder()
+        .authorization_letter_name(format!("菜鸟公司授权书{year}"))
+        .authorization_letter_pic("123456/test1719383196031.jpg")
+        .authorization_letter_exp_date(format!("{year}-01-01~{}-01-01", year + 2))
+        .authorization("菜鸟网络科技有限公司")
+        .organization_code("9****************A")
+        .proxy_authorization("支付宝(中国)网络技术有限公司")
+        .sign_list(["菜鸟网络", "菜鸟裹裹"])
+}
+
+/// The documentation's example application for Data Bank data authorization.
+pub fn auth_apply(t: &Target) -> Result<databank::OpenAuthApply, Box<dyn std::error::Error>> {
+    Ok(databank::OpenAuthApply::builder()
+        .context(
+            databank::DataBankOpenContext::builder()
+                .ak(&t.databank_ak)
+                .sk(&t.databank_sk)
+                .build()?,
+        )
+        .param(
+            databank::DataAuthApplyParam::builder()
+                .apply_biz_id("123445")
+                .apply_biz_name("宝洁集团")
+                .smart_code("sre43wf2454")
+                .brand_id("123344")
+                .apply_entity_id("111111")
+                .apply_entity_name("AIPL数据包")
+                .apply_source("DaaS")
+                .data_type("BRAND_DATA")
+                .apply_biz_user_id("112222")
+                .apply_biz_user_name("张三")
+                .smart_id(12344)
+                .build()?,
+        )
+        .build()?)
 }

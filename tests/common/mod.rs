@@ -42,3 +42,50 @@ pub fn aliyun_client(emulator: &Emulator, account: Account) -> aliyun::Client {
         .build()
         .expect("the client builds")
 }
+
+/// The documented example `param` of `alibaba.databank.open.auth.apply`, for entity `entity`.
+pub fn apply_param(entity: &str) -> top::databank::DataAuthApplyParam {
+    top::databank::DataAuthApplyParam::builder()
+        .apply_biz_id("123445")
+        .apply_biz_name("宝洁集团")
+        .smart_code("sre43wf2454")
+        .brand_id("123344")
+        .apply_entity_id(entity)
+        .apply_entity_name("AIPL数据包")
+        .apply_source("DaaS")
+        .data_type("BRAND_DATA")
+        .apply_biz_user_id("112222")
+        .apply_biz_user_name("张三")
+        .smart_id(12344)
+        .build()
+        .unwrap()
+}
+
+/// An application with the seeded Data Bank AK and the given `sk`.
+pub fn apply(sk: &str, entity: &str) -> top::databank::OpenAuthApply {
+    top::databank::OpenAuthApply::builder()
+        .context(
+            top::databank::DataBankOpenContext::builder()
+                .ak(accounts::DATABANK_AK)
+                .sk(sk)
+                .build()
+                .unwrap(),
+        )
+        .param(apply_param(entity))
+        .build()
+        .unwrap()
+}
+
+/// A complete letter of authorization named `name`, valid from last year to next year.
+pub fn letter(name: &str) -> alibaba_openapi::aliyun::sms::CreateSmsAuthorizationLetterBuilder {
+    use chrono::Datelike;
+    let year = chrono::Utc::now().year();
+    alibaba_openapi::aliyun::sms::CreateSmsAuthorizationLetter::builder()
+        .authorization_letter_name(name)
+        .authorization_letter_pic("123456/test1719383196031.jpg")
+        .authorization_letter_exp_date(format!("{}-01-01~{}-12-31", year - 1, year + 1))
+        .authorization("菜鸟网络科技有限公司")
+        .organization_code("9****************A")
+        .proxy_authorization("支付宝(中国)网络技术有限公司")
+        .sign_list(["菜鸟网络", "abc"])
+}
