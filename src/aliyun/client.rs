@@ -5,11 +5,10 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Instant;
 
-use chrono::{DateTime, Utc};
 use tracing::Instrument;
 
 use super::endpoint::{normalize, Overrides};
-use super::sign::{percent_encode_into, v1};
+use super::wire::{SignatureVersion, Unsigned};
 use super::{envelope, Action, ErrorCode, Params};
 use crate::credentials::{Credentials, EnvironmentProvider, ProvideCredentials};
 use crate::error::Error;
@@ -33,6 +32,7 @@ const ENV_REGION: &str = "ALIBABA_CLOUD_REGION_ID";
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
+    signature_version: SignatureVersion,
 }
 
 struct Inner {
@@ -50,6 +50,7 @@ impl fmt::Debug for Client {
             .field("endpoints", &self.inner.overrides)
             .field("api_versions", &self.inner.versions)
             .field("credentials", &self.inner.credentials)
+            .field("signature_version", &self.signature_version)
             .field("transport", &self.inner.transport)
             .finish()
     }
@@ -59,6 +60,20 @@ impl Client {
     /// Starts building a client.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
+    }
+
+    /// This client, signing with `version` instead (a cheap clone sharing the connection
+    /// pool, credentials and clock): `client.with_signature_version(SignatureVersion::V3).send(&request)`.
+    pub fn with_signature_version(&self, version: SignatureVersion) -> Client {
+        Client {
+            inner: Arc::clone(&self.inner),
+            signature_version: version,
+        }
+    }
+
+    /// How this client signs requests.
+    pub fn signature_version(&self) -> SignatureVersion {
+        self.signature_version
     }
 
     /// Sends a request and decodes its typed answer, with the client's retry policy.
@@ -125,20 +140,22 @@ impl Client {
 
         let mut params = Params::new();
         action.write_params(&mut params);
-        let query = signed_query(
-            &credentials,
-            action.action(),
+        let nonce = format!("{:032x}", fastrand::u128(..));
+        let signed = Unsigned {
+            endpoint: &endpoint,
+            action: action.action(),
             version,
-            &params,
-            inner.transport.now(),
-        );
-        let mut url = String::with_capacity(endpoint.len() + 2 + query.len());
-        url.push_str(&endpoint);
-        url.push_str("/?");
-        url.push_str(&query);
+            params: &params,
+            now: inner.transport.now(),
+            nonce: &nonce,
+        }
+        .sign(self.signature_version, &credentials);
 
         let started = Instant::now();
-        let request = inner.transport.http().post(url);
+        let mut request = inner.transport.http().post(signed.url);
+        for (name, value) in signed.headers {
+            request = request.header(name, value);
+        }
         let response = inner.transport.execute(request).await?;
         let span = tracing::Span::current();
         span.record("status", response.status);
@@ -160,44 +177,11 @@ impl Client {
     }
 }
 
-/// Builds the signed query string: common parameters, the action's parameters and
-/// `Signature`, every value RFC 3986-encoded.
-fn signed_query(
-    credentials: &Credentials,
-    action: &str,
-    version: &str,
-    params: &Params,
-    now: DateTime<Utc>,
-) -> String {
-    let timestamp = now.format("%Y-%m-%dT%H:%M:%SZ").to_string();
-    let nonce = format!("{:032x}", fastrand::u128(..));
-    let mut all: Vec<(&str, &str)> = Vec::with_capacity(params.len() + 9);
-    all.extend([
-        ("AccessKeyId", credentials.access_key_id()),
-        ("Action", action),
-        ("Format", "JSON"),
-        ("SignatureMethod", v1::SIGNATURE_METHOD),
-        ("SignatureNonce", nonce.as_str()),
-        ("SignatureVersion", v1::SIGNATURE_VERSION),
-        ("Timestamp", timestamp.as_str()),
-        ("Version", version),
-    ]);
-    if let Some(token) = credentials.security_token() {
-        all.push(("SecurityToken", token));
-    }
-    all.extend(params.iter());
-    let mut query = v1::canonical_query(all);
-    let string_to_sign = v1::string_to_sign_from_canonical("POST", &query);
-    let signature = v1::sign(credentials.access_key_secret(), &string_to_sign);
-    query.push_str("&Signature=");
-    percent_encode_into(&mut query, &signature);
-    query
-}
-
 /// Builds a [`Client`].
 #[derive(Default)]
 pub struct ClientBuilder {
     region: Option<String>,
+    signature_version: SignatureVersion,
     credentials: Option<Arc<dyn ProvideCredentials>>,
     invalid_credentials: Option<crate::credentials::CredentialsError>,
     endpoint_url: Option<String>,
@@ -209,6 +193,7 @@ impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("region", &self.region)
+            .field("signature_version", &self.signature_version)
             .field("credentials", &self.credentials)
             .field("endpoint_url", &self.endpoint_url)
             .field("api_versions", &self.versions)
@@ -222,6 +207,14 @@ impl ClientBuilder {
     /// `ALIBABA_CLOUD_REGION_ID`). LinkWAN serves `cn-shanghai` and `cn-hangzhou`.
     pub fn region(mut self, region: impl Into<String>) -> Self {
         self.region = Some(region.into());
+        self
+    }
+
+    /// How requests are signed: [`SignatureVersion::V1`] (the default) or
+    /// [`SignatureVersion::V3`]. One call can use the other with
+    /// [`Client::with_signature_version`].
+    pub fn signature_version(mut self, version: SignatureVersion) -> Self {
+        self.signature_version = version;
         self
     }
 
@@ -308,6 +301,7 @@ impl ClientBuilder {
                 overrides,
                 versions: self.versions,
             }),
+            signature_version: self.signature_version,
         })
     }
 }

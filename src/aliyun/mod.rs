@@ -4,6 +4,9 @@
 //! Products: [`linkwan`] (LinkWAN, `2019-03-01`) and [`sms`] (Dysmsapi, `2017-05-25`).
 //! Actions we do not type yet go through [`RawRequest`] on the same client.
 
+#[cfg(feature = "blocking")]
+#[cfg_attr(docsrs, doc(cfg(feature = "blocking")))]
+pub mod blocking;
 mod client;
 pub(crate) mod endpoint;
 pub(crate) mod envelope;
@@ -11,6 +14,7 @@ pub mod linkwan;
 mod raw;
 pub mod sign;
 pub mod sms;
+mod wire;
 
 use serde::de::DeserializeOwned;
 
@@ -20,6 +24,7 @@ pub use crate::request::{Idempotency, Params};
 pub use client::{Client, ClientBuilder};
 pub use endpoint::Product;
 pub use raw::RawRequest;
+pub use wire::SignatureVersion;
 
 aliyun_error_codes! {
     /// The gateway error codes common to every Alibaba Cloud product, with an `Other` fallback.

@@ -4,6 +4,9 @@
 //! Methods: [`databank`] (`alibaba.databank.*`). Methods we do not type yet go through
 //! [`RawRequest`] on the same client.
 
+#[cfg(feature = "blocking")]
+#[cfg_attr(docsrs, doc(cfg(feature = "blocking")))]
+pub mod blocking;
 mod client;
 pub mod databank;
 pub(crate) mod envelope;

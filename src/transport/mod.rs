@@ -1,6 +1,8 @@
 //! The HTTP layer shared by every client: one `reqwest` connection pool, timeouts, a cap on
 //! response size, the retry policy and the clock that learns the server's time.
 
+#[cfg(feature = "blocking")]
+mod blocking;
 mod clock;
 mod retry;
 
@@ -11,6 +13,8 @@ use chrono::{DateTime, Utc};
 
 use crate::error::{BoxError, Error, ErrorCode};
 
+#[cfg(feature = "blocking")]
+pub(crate) use blocking::BlockingRuntime;
 use clock::Clock;
 pub(crate) use retry::AttemptFailure;
 pub use retry::{CallOptions, RetryPolicy};
