@@ -10,7 +10,7 @@ use tracing::Instrument;
 use super::endpoint::{normalize, Overrides};
 use super::wire::{SignatureVersion, Unsigned};
 use super::{envelope, Action, ErrorCode, Params};
-use crate::credentials::{Credentials, EnvironmentProvider, ProvideCredentials};
+use crate::credentials::{Credentials, DefaultChain, ProvideCredentials};
 use crate::error::Error;
 use crate::transport::{AttemptFailure, CallOptions, Settings, Transport};
 
@@ -218,8 +218,8 @@ impl ClientBuilder {
         self
     }
 
-    /// Static credentials (default: the environment, `ALIBABA_CLOUD_ACCESS_KEY_ID`,
-    /// `ALIBABA_CLOUD_ACCESS_KEY_SECRET`, `ALIBABA_CLOUD_SECURITY_TOKEN`, read at each call).
+    /// Static credentials (default: [`DefaultChain`], the official default chain: environment,
+    /// OIDC role, CLI profile, credentials file, ECS instance role, credentials URI).
     pub fn credentials(mut self, credentials: Credentials) -> Self {
         self.invalid_credentials = credentials.validate().err();
         self.credentials = Some(Arc::new(credentials));
@@ -274,7 +274,7 @@ impl ClientBuilder {
         }
         let credentials: Arc<dyn ProvideCredentials> = match self.credentials {
             Some(provider) => provider,
-            None => Arc::new(EnvironmentProvider::new()),
+            None => Arc::new(DefaultChain::new()),
         };
         let mut overrides = Overrides::from_vars(vars);
         overrides.builder = self.endpoint_url;

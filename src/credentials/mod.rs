@@ -1,10 +1,32 @@
 //! Alibaba Cloud credentials and where they come from.
 //!
-//! A [`Credentials`] value is an AccessKey pair, optionally with an STS security token.
-//! Clients get them from a [`ProvideCredentials`] implementation, called before every request;
-//! plain [`Credentials`] provide themselves, and [`EnvironmentProvider`] reads
-//! `ALIBABA_CLOUD_ACCESS_KEY_ID`, `ALIBABA_CLOUD_ACCESS_KEY_SECRET` and, optionally,
-//! `ALIBABA_CLOUD_SECURITY_TOKEN`.
+//! A [`Credentials`] value is an AccessKey pair, optionally with an STS security token and an
+//! expiration. Clients get them from a [`ProvideCredentials`] implementation, asked before every
+//! request. Plain [`Credentials`] provide themselves; [`DefaultChain`] looks for them the way the
+//! official Alibaba Cloud CLI and SDKs do, in this order:
+//!
+//! 1. the environment ([`EnvironmentProvider`]): `ALIBABA_CLOUD_ACCESS_KEY_ID`,
+//!    `ALIBABA_CLOUD_ACCESS_KEY_SECRET`, optional `ALIBABA_CLOUD_SECURITY_TOKEN`;
+//! 2. an OIDC role ([`OidcRoleArnProvider`]): `ALIBABA_CLOUD_ROLE_ARN`,
+//!    `ALIBABA_CLOUD_OIDC_PROVIDER_ARN`, `ALIBABA_CLOUD_OIDC_TOKEN_FILE` (STS
+//!    `AssumeRoleWithOIDC`, token file re-read at every refresh);
+//! 3. the CLI's `~/.aliyun/config.json` ([`CliProfileProvider`]; `ALIBABA_CLOUD_CONFIG_FILE`,
+//!    `ALIBABA_CLOUD_PROFILE`; off with `ALIBABA_CLOUD_CLI_PROFILE_DISABLED=true`);
+//! 4. the INI file `~/.alibabacloud/credentials` ([`CredentialsFileProvider`];
+//!    `ALIBABA_CLOUD_CREDENTIALS_FILE`, `ALIBABA_CLOUD_PROFILE`);
+//! 5. the ECS instance RAM role from the metadata service ([`EcsRamRoleProvider`];
+//!    `ALIBABA_CLOUD_ECS_METADATA`; off with `ALIBABA_CLOUD_ECS_METADATA_DISABLED=true`;
+//!    IMDSv1 fallback off with `ALIBABA_CLOUD_IMDSV1_DISABLED=true`);
+//! 6. `ALIBABA_CLOUD_CREDENTIALS_URI` ([`CredentialsUriProvider`]).
+//!
+//! [`RamRoleArnProvider`] (STS `AssumeRole`, signed with source credentials) serves the
+//! `RamRoleArn` / `ChainableRamRoleArn` profiles and can be used on its own. Temporary
+//! credentials are cached and refreshed when less than three minutes remain, one refresh at a
+//! time; a failed refresh keeps using credentials that are still valid.
+//!
+//! Every provider reads its variables and home directory from an [`Env`] (the process's by
+//! default), and takes its STS and metadata endpoints as settings, so it can be tested
+//! without touching the real environment.
 //!
 //! Secrets never appear in `Debug` output:
 //!
@@ -16,25 +38,49 @@
 //! assert!(!shown.contains("my-secret") && !shown.contains("my-token"));
 //! ```
 
+mod cache;
+mod chain;
+mod ecs;
+mod env;
+mod http;
+mod ini;
+mod oidc;
+mod profile;
+mod sts;
+mod uri;
+
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 
+use chrono::{DateTime, Utc};
+
 use crate::redact::{Secret, REDACTED};
 
-/// Environment variable holding the AccessKey ID.
-pub const ENV_ACCESS_KEY_ID: &str = "ALIBABA_CLOUD_ACCESS_KEY_ID";
-/// Environment variable holding the AccessKey secret.
-pub const ENV_ACCESS_KEY_SECRET: &str = "ALIBABA_CLOUD_ACCESS_KEY_SECRET";
-/// Environment variable holding an STS security token (optional).
-pub const ENV_SECURITY_TOKEN: &str = "ALIBABA_CLOUD_SECURITY_TOKEN";
+pub use cache::CachedProvider;
+pub use chain::{DefaultChain, DefaultChainBuilder};
+pub use ecs::{EcsRamRoleProvider, EcsRamRoleProviderBuilder, DEFAULT_METADATA_ENDPOINT};
+pub use env::{vars, Env, EnvironmentProvider};
+pub use ini::CredentialsFileProvider;
+pub use oidc::{OidcRoleArnProvider, OidcRoleArnProviderBuilder};
+pub use profile::CliProfileProvider;
+pub use sts::{RamRoleArnProvider, RamRoleArnProviderBuilder};
+pub use uri::CredentialsUriProvider;
 
-/// An AccessKey pair, optionally with an STS security token.
+/// Environment variable holding the AccessKey ID.
+pub const ENV_ACCESS_KEY_ID: &str = vars::ACCESS_KEY_ID;
+/// Environment variable holding the AccessKey secret.
+pub const ENV_ACCESS_KEY_SECRET: &str = vars::ACCESS_KEY_SECRET;
+/// Environment variable holding an STS security token (optional).
+pub const ENV_SECURITY_TOKEN: &str = vars::SECURITY_TOKEN;
+
+/// An AccessKey pair, optionally with an STS security token and an expiration.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Credentials {
     access_key_id: String,
     access_key_secret: Secret,
     security_token: Option<Secret>,
+    expiration: Option<DateTime<Utc>>,
 }
 
 impl Credentials {
@@ -44,12 +90,27 @@ impl Credentials {
             access_key_id: access_key_id.into(),
             access_key_secret: Secret(access_key_secret.into()),
             security_token: None,
+            expiration: None,
         }
     }
 
     /// Adds an STS security token, sent as the `SecurityToken` parameter.
     pub fn with_security_token(mut self, token: impl Into<String>) -> Self {
         self.security_token = Some(Secret(token.into()));
+        self
+    }
+
+    /// Adds the instant the credentials stop working. Caching providers refresh them when less
+    /// than three minutes remain.
+    ///
+    /// ```
+    /// use alibaba_openapi::credentials::Credentials;
+    /// let at = chrono::Utc::now() + chrono::Duration::hours(1);
+    /// let c = Credentials::new("STS.example", "secret").with_expiration(at);
+    /// assert_eq!(c.expiration(), Some(at));
+    /// ```
+    pub fn with_expiration(mut self, expiration: DateTime<Utc>) -> Self {
+        self.expiration = Some(expiration);
         self
     }
 
@@ -68,6 +129,11 @@ impl Credentials {
         self.security_token.as_ref().map(|s| s.0.as_str())
     }
 
+    /// When the credentials stop working; `None` for long-term credentials.
+    pub fn expiration(&self) -> Option<DateTime<Utc>> {
+        self.expiration
+    }
+
     /// Checks that the ID and secret are both present.
     pub(crate) fn validate(&self) -> Result<(), CredentialsError> {
         if self.access_key_id.trim().is_empty() {
@@ -81,33 +147,6 @@ impl Credentials {
         }
         Ok(())
     }
-
-    /// Reads credentials from a variable lookup (the process environment in practice).
-    pub(crate) fn from_lookup(
-        lookup: &dyn Fn(&str) -> Option<String>,
-    ) -> Result<Self, CredentialsError> {
-        let non_empty = |name| lookup(name).filter(|v: &String| !v.is_empty());
-        match (
-            non_empty(ENV_ACCESS_KEY_ID),
-            non_empty(ENV_ACCESS_KEY_SECRET),
-        ) {
-            (Some(id), Some(secret)) => {
-                let creds = Credentials::new(id, secret);
-                Ok(match non_empty(ENV_SECURITY_TOKEN) {
-                    Some(token) => creds.with_security_token(token),
-                    None => creds,
-                })
-            }
-            (Some(_), None) => Err(CredentialsError::new(format!(
-                "{ENV_ACCESS_KEY_ID} is set but {ENV_ACCESS_KEY_SECRET} is not"
-            ))),
-            (None, _) => Err(CredentialsError::new(format!(
-                "no credentials were given to the client builder and {ENV_ACCESS_KEY_ID} / \
-                 {ENV_ACCESS_KEY_SECRET} are not set; set them, or pass \
-                 `.credentials(Credentials::new(id, secret))`"
-            ))),
-        }
-    }
 }
 
 impl fmt::Debug for Credentials {
@@ -119,6 +158,7 @@ impl fmt::Debug for Credentials {
                 "security_token",
                 &self.security_token.as_ref().map(|_| REDACTED),
             )
+            .field("expiration", &self.expiration)
             .finish()
     }
 }
@@ -127,6 +167,7 @@ impl fmt::Debug for Credentials {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CredentialsError {
     message: String,
+    not_configured: bool,
 }
 
 impl CredentialsError {
@@ -134,12 +175,33 @@ impl CredentialsError {
     pub fn new(message: impl Into<String>) -> Self {
         CredentialsError {
             message: message.into(),
+            not_configured: false,
         }
+    }
+
+    /// The provider has nothing to offer here (its variables are not set, its file does not
+    /// exist, it is disabled): [`DefaultChain`] reports it as skipped rather than failed.
+    pub fn not_configured(message: impl Into<String>) -> Self {
+        CredentialsError {
+            message: message.into(),
+            not_configured: true,
+        }
+    }
+
+    /// Whether the provider was simply not configured (see [`CredentialsError::not_configured`]).
+    pub fn is_not_configured(&self) -> bool {
+        self.not_configured
     }
 
     /// The description.
     pub fn message(&self) -> &str {
         &self.message
+    }
+
+    /// The same error, its message prefixed with `context: `.
+    pub(crate) fn context(mut self, context: impl fmt::Display) -> Self {
+        self.message = format!("{context}: {}", self.message);
+        self
     }
 }
 
@@ -180,22 +242,9 @@ impl ProvideCredentials for Credentials {
     }
 }
 
-/// Reads `ALIBABA_CLOUD_ACCESS_KEY_ID`, `ALIBABA_CLOUD_ACCESS_KEY_SECRET` and, optionally,
-/// `ALIBABA_CLOUD_SECURITY_TOKEN` from the process environment on every call.
-#[derive(Debug, Clone, Default)]
-#[non_exhaustive]
-pub struct EnvironmentProvider;
-
-impl EnvironmentProvider {
-    /// A provider that reads the process environment.
-    pub fn new() -> Self {
-        EnvironmentProvider
-    }
-}
-
-impl ProvideCredentials for EnvironmentProvider {
+impl<P: ProvideCredentials + ?Sized> ProvideCredentials for std::sync::Arc<P> {
     fn provide_credentials(&self) -> ProvideFuture<'_> {
-        Box::pin(async { Credentials::from_lookup(&|name| std::env::var(name).ok()) })
+        (**self).provide_credentials()
     }
 }
 
@@ -203,39 +252,21 @@ impl ProvideCredentials for EnvironmentProvider {
 mod tests {
     use super::*;
 
-    fn lookup(vars: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
-        move |name| {
-            vars.iter()
-                .find(|(k, _)| *k == name)
-                .map(|(_, v)| v.to_string())
-        }
-    }
-
-    #[test]
-    fn environment_with_token_gives_sts_credentials() {
-        let c = Credentials::from_lookup(&lookup(&[
-            (ENV_ACCESS_KEY_ID, "id"),
-            (ENV_ACCESS_KEY_SECRET, "secret"),
-            (ENV_SECURITY_TOKEN, "token"),
-        ]))
-        .unwrap();
-        assert_eq!(c.access_key_id(), "id");
-        assert_eq!(c.access_key_secret(), "secret");
-        assert_eq!(c.security_token(), Some("token"));
-    }
-
-    #[test]
-    fn missing_secret_names_the_variable() {
-        let err = Credentials::from_lookup(&lookup(&[(ENV_ACCESS_KEY_ID, "id")])).unwrap_err();
-        assert!(err.message().contains(ENV_ACCESS_KEY_SECRET), "{err}");
-        let err = Credentials::from_lookup(&lookup(&[])).unwrap_err();
-        assert!(err.message().contains(ENV_ACCESS_KEY_ID), "{err}");
-    }
-
     #[test]
     fn empty_secret_is_rejected() {
         assert!(Credentials::new("id", "").validate().is_err());
         assert!(Credentials::new("", "s").validate().is_err());
         assert!(Credentials::new("id", "s").validate().is_ok());
+    }
+
+    #[test]
+    fn expiration_is_shown_but_secrets_are_not() {
+        let at = DateTime::from_timestamp(1_800_000_000, 0).unwrap();
+        let c = Credentials::new("id", "s3cr3t-value")
+            .with_security_token("t0k3n-value")
+            .with_expiration(at);
+        let shown = format!("{c:?}");
+        assert!(shown.contains("2027"), "{shown}");
+        assert!(!shown.contains("s3cr3t") && !shown.contains("t0k3n"));
     }
 }

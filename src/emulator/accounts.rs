@@ -134,3 +134,23 @@ pub(crate) fn by_access_key_id(access_key_id: &str) -> Option<Account> {
 pub(crate) fn aliyun_id_exists(aliyun_id: &str) -> bool {
     ALL.iter().any(|a| a.aliyun_id == aliyun_id)
 }
+
+/// The account ID (UID) of [`OWNER`], as it appears in ARNs.
+pub const OWNER_UID: &str = "1234567890123456";
+
+/// A RAM role of [`OWNER`]'s account. STS `AssumeRole` signed by any key the emulator knows
+/// assumes it, and `AssumeRoleWithOIDC` with [`OIDC_PROVIDER_ARN`] too; the temporary
+/// credentials act as [`OWNER`].
+pub const ROLE_ARN: &str = "acs:ram::1234567890123456:role/emulator-role";
+
+/// The OIDC identity provider the emulator's STS trusts for [`ROLE_ARN`].
+pub const OIDC_PROVIDER_ARN: &str = "acs:ram::1234567890123456:oidc-provider/emulator-oidc";
+
+/// An OIDC token `AssumeRoleWithOIDC` accepts: a JWT (three base64url segments) whose header
+/// and payload are JSON objects, the payload with `iss` and `sub` and, if it has an `exp`, one
+/// in the future. Signatures are not checked, so any token of that shape is accepted.
+pub const OIDC_TOKEN: &str = "eyJhbGciOiJSUzI1NiIsImtpZCI6ImVtdWxhdG9yIn0.eyJpc3MiOiJodHRwczovL29pZGMuZW11bGF0b3IubG9jYWwiLCJzdWIiOiJzeXN0ZW06c2VydmljZWFjY291bnQ6ZGVmYXVsdDplbXVsYXRvciIsImF1ZCI6InN0cy5hbGl5dW5jcy5jb20ifQ.ZW11bGF0b3Itc2lnbmF0dXJl";
+
+/// The RAM role attached to the emulated ECS instance: the metadata service lists it and
+/// answers its credentials, which act as [`OWNER`].
+pub const ECS_ROLE_NAME: &str = "EmulatorEcsRole";

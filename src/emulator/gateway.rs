@@ -11,7 +11,7 @@ use super::fault::{self, Fault};
 use super::state::State;
 use super::sts::{self, Identity};
 use super::wire::{request_id, Answer, Delivery, Incoming};
-use super::{linkwan, lock, sms, v3};
+use super::{linkwan, lock, sms, sts_service, v3};
 use crate::aliyun::sign::v1;
 
 /// The gateway's tolerance between a request's `Timestamp` and its own clock.
@@ -22,6 +22,7 @@ const TIMESTAMP_WINDOW_MINUTES: i64 = 15;
 pub(crate) enum Product {
     LinkWan,
     Dysmsapi,
+    Sts,
 }
 
 impl Product {
@@ -32,6 +33,8 @@ impl Product {
             Some(Product::LinkWan)
         } else if sms::ACTIONS.contains(&action) {
             Some(Product::Dysmsapi)
+        } else if sts_service::ACTIONS.contains(&action) {
+            Some(Product::Sts)
         } else {
             None
         }
@@ -44,6 +47,8 @@ impl Product {
             Some(Product::LinkWan)
         } else if host.starts_with("dysmsapi") {
             Some(Product::Dysmsapi)
+        } else if host.starts_with("sts") {
+            Some(Product::Sts)
         } else {
             None
         }
@@ -54,6 +59,7 @@ impl Product {
         match self {
             Product::LinkWan => "LinkWAN",
             Product::Dysmsapi => "Dysmsapi",
+            Product::Sts => "Sts",
         }
     }
 
@@ -61,6 +67,7 @@ impl Product {
         match self {
             Product::LinkWan => &["2019-03-01", "2018-12-30"],
             Product::Dysmsapi => &["2017-05-25"],
+            Product::Sts => &["2015-04-01"],
         }
     }
 
@@ -68,6 +75,7 @@ impl Product {
         match self {
             Product::LinkWan => "linkwan.cn-shanghai.aliyuncs.com",
             Product::Dysmsapi => "dysmsapi.aliyuncs.com",
+            Product::Sts => "sts.aliyuncs.com",
         }
     }
 }
@@ -132,7 +140,13 @@ fn missing_message(name: &str) -> String {
 }
 
 /// Renders a gateway-shaped error.
-fn error(status: u16, code: &str, message: &str, product: Option<Product>, host: &str) -> Answer {
+pub(crate) fn error(
+    status: u16,
+    code: &str,
+    message: &str,
+    product: Option<Product>,
+    host: &str,
+) -> Answer {
     let id = request_id();
     let host_id = if host.is_empty() {
         product.map_or("", Product::default_host)
@@ -373,6 +387,9 @@ pub(crate) fn handle(state: &Mutex<State>, request: &Incoming) -> Answer {
             host,
         );
     }
+    if sts_service::is_unsigned_oidc(request) && !v3::is_v3(request) {
+        return sts_service::handle_unsigned(state, request);
+    }
     let now = lock(state).now();
     let authenticated = if v3::is_v3(request) {
         v3::authenticate(state, request, now, guessed)
@@ -413,6 +430,7 @@ pub(crate) fn handle(state: &Mutex<State>, request: &Incoming) -> Answer {
     let result = match product {
         Product::LinkWan => linkwan::handle(&mut guard.linkwan, action, &call),
         Product::Dysmsapi => sms::handle(&mut guard.sms, action, &call),
+        Product::Sts => sts_service::handle(&mut guard, action, &call),
     };
     drop(guard);
     let mut answer = render(product, result, host);
@@ -424,7 +442,7 @@ pub(crate) fn handle(state: &Mutex<State>, request: &Incoming) -> Answer {
 }
 
 /// Renders a product's result.
-fn render(product: Product, result: ApiResult, host: &str) -> Answer {
+pub(crate) fn render(product: Product, result: ApiResult, host: &str) -> Answer {
     let mut id = request_id();
     if product == Product::Dysmsapi {
         // The documented Dysmsapi responses end their RequestId with a newline.
@@ -451,7 +469,7 @@ fn render(product: Product, result: ApiResult, host: &str) -> Answer {
 }
 
 /// The answer an injected fault gives instead of the product's.
-fn injected_answer(fault: Fault, product: Product, host: &str) -> Answer {
+pub(crate) fn injected_answer(fault: Fault, product: Product, host: &str) -> Answer {
     let mut answer = match fault {
         Fault::Throttling { retry_after } => {
             let mut answer = error(
@@ -486,7 +504,7 @@ fn injected_answer(fault: Fault, product: Product, host: &str) -> Answer {
                     "Code": code,
                     "Message": message,
                 }),
-                Product::LinkWan => json!({
+                Product::LinkWan | Product::Sts => json!({
                     "RequestId": request_id(),
                     "Success": false,
                     "Code": code,

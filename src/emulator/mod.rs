@@ -135,20 +135,59 @@
 //! `cargo run --example emulator --features emulator -- --help` serves the same emulator from
 //! the command line; its flags (listen address, clock skew, faults) are parsed by [`cli`].
 //!
+//! # STS (`2015-04-01`, on `url()`)
+//! - **AssumeRole**, signed v1 (or V3) and checked by the gateway like any action, parameters in
+//!   the query or a form body: `RoleArn` and `RoleSessionName` required (`MissingParameter`);
+//!   `RoleArn` must look like `acs:ram::<uid>:role/<name>` (400 `InvalidParameter.RoleArn`) and
+//!   be [`accounts::ROLE_ARN`] (404 `EntityNotExist.Role`); `RoleSessionName` 2–64 of
+//!   `A-Za-z0-9.@-_` (400 `InvalidParameter.RoleSessionName`); `DurationSeconds` 900–3600, the
+//!   seeded role's maximum session (400 `InvalidParameter.DurationSeconds`); `Policy`, when sent,
+//!   a JSON object (400 `InvalidParameter.PolicyGrammar`); `ExternalId` accepted. Any known key
+//!   may assume the role, temporary ones included (role chaining).
+//! - **AssumeRoleWithOIDC**, unsigned (a signed one is checked as usual): `OIDCProviderArn`,
+//!   `RoleArn`, `OIDCToken` required; the provider must be [`accounts::OIDC_PROVIDER_ARN`] (404
+//!   `EntityNotExist.OIDCProvider`); the token a JWT as [`accounts::OIDC_TOKEN`] describes (400
+//!   `InvalidParameter.OIDCToken`; an `exp` in the past is 400
+//!   `AuthenticationFail.OIDCToken.Expired`); `RoleSessionName`, `DurationSeconds`, `Policy` as
+//!   above.
+//!
+//! Both answer `{"RequestId","AssumedRoleUser":{"Arn","AssumedRoleId"},"Credentials":{"AccessKeyId",
+//! "AccessKeySecret","SecurityToken","Expiration"}}` (plus `OIDCTokenInfo` for OIDC), with
+//! credentials that act as [`accounts::OWNER`] at every gateway of the emulator and last
+//! `DurationSeconds` (one hour by default), or what [`Emulator::set_issued_credentials_ttl`] says.
+//! The codes are the emulator's reading of the STS documentation.
+//!
+//! # ECS metadata service and credentials URI (`metadata_url()`, `credentials_uri()`)
+//! - `PUT /latest/api/token` with `X-aliyun-ecs-metadata-token-ttl-seconds` (1–21600, else 400)
+//!   answers a session token as text;
+//! - `GET /latest/meta-data/ram/security-credentials/` answers the role name
+//!   [`accounts::ECS_ROLE_NAME`]; `GET .../<role>` answers `{"Code":"Success","AccessKeyId",
+//!   "AccessKeySecret","SecurityToken","Expiration","LastUpdated"}` (another role: 404). The
+//!   instance credentials last six hours and are replaced when fewer than 15 minutes remain.
+//! - `X-aliyun-ecs-metadata-token`, when sent, must be a token granted and unexpired (else 401);
+//!   without one, requests are served unless [`MetadataMode::TokenRequired`] (403);
+//!   [`MetadataMode::TokenUnsupported`] answers the token request 404 (an IMDSv1-only service).
+//! - `GET /credentials-uri` answers the same JSON with fresh credentials on every call.
+//!
+//! Faults apply to these paths too: aim them with the action names `EcsMetadata` and
+//! `CredentialsUri` (`ServiceUnavailable` and `Throttling` answer 503, `DropConnection` and
+//! `Delay` as usual, other faults 500).
+//!
 //! # Not emulated
-//! The STS service itself (`AssumeRole`, `AssumeRoleWithOIDC`: temporary credentials are issued
-//! with [`Emulator::issue_sts_credentials`] instead), the ECS metadata service, XML answers
-//! (`Format=XML` and TOP `format=xml` are answered in JSON), ROA-style paths, other actions.
+//! XML answers (`Format=XML` and TOP `format=xml` are answered in JSON), ROA-style paths, other
+//! actions, other metadata paths, RAM trust policies (any known key may assume the seeded role).
 
 pub mod accounts;
 pub mod cli;
 mod fault;
 mod gateway;
 mod linkwan;
+mod metadata;
 mod server;
 mod sms;
 mod state;
 mod sts;
+mod sts_service;
 mod top;
 mod v3;
 mod wire;
@@ -164,6 +203,7 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
 pub use fault::{Fault, Injection};
+pub use metadata::MetadataMode;
 pub use sts::TemporaryCredentials;
 
 use accounts::Account;
@@ -178,6 +218,10 @@ pub enum Protocol {
     Rpc,
     /// The Taobao Open Platform gateway ([`Emulator::top_gateway_url`]).
     Top,
+    /// The ECS metadata service ([`Emulator::metadata_url`]) or the credentials URI
+    /// ([`Emulator::credentials_uri`]); recorded with the action `EcsMetadata` or
+    /// `CredentialsUri`.
+    Metadata,
 }
 
 /// One request the emulator received, with how it answered.
@@ -307,6 +351,36 @@ impl Emulator {
     /// The TOP gateway URL, e.g. `http://127.0.0.1:8080/router/rest`.
     pub fn top_gateway_url(&self) -> String {
         format!("http://{}{TOP_PATH}", self.local_addr)
+    }
+
+    /// The ECS metadata service's base URL (the real one is `http://100.100.100.200`): the
+    /// same server, paths `/latest/...`.
+    pub fn metadata_url(&self) -> String {
+        self.url()
+    }
+
+    /// A URL for `ALIBABA_CLOUD_CREDENTIALS_URI`: every `GET` answers fresh temporary
+    /// credentials acting as [`accounts::OWNER`].
+    pub fn credentials_uri(&self) -> String {
+        format!(
+            "http://{}{}",
+            self.local_addr,
+            metadata::CREDENTIALS_URI_PATH
+        )
+    }
+
+    /// Makes every credential issued from now on (STS `AssumeRole`, `AssumeRoleWithOIDC`, the
+    /// metadata service, the credentials URI) last `ttl` whatever was asked, e.g. a few seconds
+    /// to test refreshing; `None` restores the normal lifetimes. The real STS never issues
+    /// credentials for less than 900 seconds, and neither does the emulator unless told to here.
+    pub fn set_issued_credentials_ttl(&self, ttl: Option<chrono::Duration>) {
+        lock(&self.state).credentials.ttl_override = ttl;
+    }
+
+    /// How the metadata service treats session tokens (default
+    /// [`MetadataMode::TokenOptional`]).
+    pub fn set_metadata_mode(&self, mode: MetadataMode) {
+        lock(&self.state).credentials.metadata_mode = mode;
     }
 
     /// The address the server listens on.

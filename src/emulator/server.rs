@@ -16,7 +16,7 @@ use tokio::task::JoinSet;
 
 use super::state::State;
 use super::wire::{self, Answer, Delivery, Incoming};
-use super::{gateway, lock, top, Protocol, RecordedRequest};
+use super::{gateway, lock, metadata, top, Protocol, RecordedRequest};
 
 /// The largest request body the emulator reads.
 const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -73,6 +73,13 @@ async fn answer(
     }
     let path = parts.uri.path();
     let is_top = path == TOP_PATH || path == "/router/rest/";
+    let protocol = if is_top {
+        Protocol::Top
+    } else if metadata::handles(path) {
+        Protocol::Metadata
+    } else {
+        Protocol::Rpc
+    };
     let (body, too_large) = match Limited::new(body, MAX_BODY_BYTES).collect().await {
         Ok(collected) => (collected.to_bytes(), false),
         Err(_) => (Bytes::new(), true),
@@ -88,10 +95,12 @@ async fn answer(
         too_large_answer()
     } else if is_top {
         top::handle(&state, &incoming)
+    } else if protocol == Protocol::Metadata {
+        metadata::handle(&state, &incoming)
     } else {
         gateway::handle(&state, &incoming)
     };
-    record(&state, incoming, &answer, is_top);
+    record(&state, incoming, &answer, protocol);
 
     match answer.delivery {
         Delivery::Drop => return Err(DroppedConnection),
@@ -110,12 +119,11 @@ fn too_large_answer() -> Answer {
     Answer::json(413, &body, Some("RequestEntityTooLarge".to_owned()))
 }
 
-fn record(state: &Mutex<State>, incoming: Incoming, answer: &Answer, is_top: bool) {
-    let (protocol, action) = if is_top {
-        (Protocol::Top, incoming.param("method"))
-    } else {
-        let action = incoming.param("Action").or(incoming.header("x-acs-action"));
-        (Protocol::Rpc, action)
+fn record(state: &Mutex<State>, incoming: Incoming, answer: &Answer, protocol: Protocol) {
+    let action = match protocol {
+        Protocol::Top => incoming.param("method"),
+        Protocol::Metadata => Some(metadata::action(&incoming.path)),
+        _ => incoming.param("Action").or(incoming.header("x-acs-action")),
     };
     let action = action.unwrap_or_default().to_owned();
     let nonce = incoming

@@ -8,6 +8,7 @@ use super::fault::Injection;
 use super::linkwan::LinkWan;
 use super::sms::Sms;
 use super::sts::StsStore;
+use super::sts_service::CredentialServices;
 use super::top::Databank;
 use super::RecordedRequest;
 
@@ -29,6 +30,8 @@ pub(crate) struct State {
     pub databank: Databank,
     /// Temporary credentials, seeded and issued.
     pub sts: StsStore,
+    /// STS, metadata service and credentials-URI settings.
+    pub credentials: CredentialServices,
 }
 
 impl State {
@@ -43,6 +46,7 @@ impl State {
             sms: Sms::default(),
             databank: Databank::default(),
             sts: StsStore::seeded(),
+            credentials: CredentialServices::default(),
         }
     }
 
