@@ -162,3 +162,24 @@ async fn v3_retries_are_signed_afresh() {
         .collect();
     assert_eq!(nonces.len(), 3);
 }
+
+#[tokio::test]
+async fn parameters_can_travel_in_a_form_body_with_either_version() {
+    let emulator = Emulator::start().await.unwrap();
+    let client = v3_client(&emulator, owner());
+    let raw = aliyun::RawRequest::new("linkwan", "2019-03-01", "GetOwnedJoinPermission")
+        .param("JoinPermissionId", accounts::JOIN_PERMISSION_ID)
+        .param_location(aliyun::ParamLocation::Body);
+    for version in [SignatureVersion::V3, SignatureVersion::V1] {
+        let body = client
+            .with_signature_version(version)
+            .call(&raw)
+            .await
+            .unwrap_or_else(|e| panic!("{version:?}: {e}"));
+        assert_eq!(body["Data"]["JoinPermissionId"], 123, "{version:?}");
+    }
+    for request in emulator.requests() {
+        assert!(request.headers["content-type"].starts_with("application/x-www-form-urlencoded"));
+        assert_eq!(request.params["JoinPermissionId"], accounts::JOIN_PERMISSION_ID);
+    }
+}

@@ -146,6 +146,7 @@ impl Client {
             action: action.action(),
             version,
             params: &params,
+            location: action.param_location(),
             now: inner.transport.now(),
             nonce: &nonce,
         }
@@ -155,6 +156,9 @@ impl Client {
         let mut request = inner.transport.http().post(signed.url);
         for (name, value) in signed.headers {
             request = request.header(name, value);
+        }
+        if let Some(body) = signed.body {
+            request = request.body(body);
         }
         let response = inner.transport.execute(request).await?;
         let span = tracing::Span::current();

@@ -53,4 +53,20 @@ pub trait Action: Send + Sync {
     fn idempotency(&self) -> Idempotency;
     /// Writes the action's own parameters (not the common ones) by wire name.
     fn write_params(&self, params: &mut Params);
+    /// Where the action's own parameters travel: the query string (the default, and what
+    /// every action of this crate uses) or a form body.
+    fn param_location(&self) -> ParamLocation {
+        ParamLocation::Query
+    }
+}
+
+/// Where an action's own parameters travel. Signatures cover them either way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum ParamLocation {
+    /// In the query string.
+    #[default]
+    Query,
+    /// In an `application/x-www-form-urlencoded` body.
+    Body,
 }

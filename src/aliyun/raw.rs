@@ -1,6 +1,6 @@
 //! Untyped calls: any RPC action, on the same client, credentials and errors.
 
-use super::{Action, ErrorCode, Idempotency, Params, Product};
+use super::{Action, ErrorCode, Idempotency, ParamLocation, Params, Product};
 
 /// A request for an action this crate does not type yet. Its answer is the whole JSON body.
 ///
@@ -22,6 +22,7 @@ pub struct RawRequest {
     action: String,
     params: Params,
     idempotency: Idempotency,
+    location: ParamLocation,
 }
 
 impl RawRequest {
@@ -36,6 +37,7 @@ impl RawRequest {
             action: action.into(),
             params: Params::new(),
             idempotency: Idempotency::Mutating,
+            location: ParamLocation::Query,
         }
     }
 
@@ -51,6 +53,12 @@ impl RawRequest {
     /// States whether the action only reads state.
     pub fn idempotency(mut self, idempotency: Idempotency) -> Self {
         self.idempotency = idempotency;
+        self
+    }
+
+    /// Sends the parameters in a form body instead of the query string.
+    pub fn param_location(mut self, location: ParamLocation) -> Self {
+        self.location = location;
         self
     }
 
@@ -77,6 +85,9 @@ impl Action for RawRequest {
         for (name, value) in self.params.iter() {
             params.push(name.to_owned(), value);
         }
+    }
+    fn param_location(&self) -> ParamLocation {
+        self.location
     }
 }
 

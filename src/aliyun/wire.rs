@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::sign::{percent_encode_into, v1, v3};
-use super::Params;
+use super::{ParamLocation, Params};
 use crate::credentials::Credentials;
 
 /// How Alibaba Cloud RPC requests are signed.
@@ -25,7 +25,12 @@ pub enum SignatureVersion {
 pub(crate) struct SignedRequest {
     pub(crate) url: String,
     pub(crate) headers: Vec<(&'static str, String)>,
+    /// A form body, when the action's parameters travel in one.
+    pub(crate) body: Option<String>,
 }
+
+/// The content type of a form body.
+const FORM: &str = "application/x-www-form-urlencoded";
 
 /// What is signed: everything but the secret's use.
 pub(crate) struct Unsigned<'a> {
@@ -33,6 +38,7 @@ pub(crate) struct Unsigned<'a> {
     pub(crate) action: &'a str,
     pub(crate) version: &'a str,
     pub(crate) params: &'a Params,
+    pub(crate) location: ParamLocation,
     pub(crate) now: DateTime<Utc>,
     pub(crate) nonce: &'a str,
 }
@@ -62,24 +68,41 @@ impl Unsigned<'_> {
         if let Some(token) = credentials.security_token() {
             all.push(("SecurityToken", token));
         }
+        let common = all.len();
         all.extend(self.params.iter());
-        let query = v1::canonical_query(all);
-        let string_to_sign = v1::string_to_sign_from_canonical("POST", &query);
+        let canonical = v1::canonical_query(all.iter().copied());
+        let string_to_sign = v1::string_to_sign_from_canonical("POST", &canonical);
         let signature = v1::sign(credentials.access_key_secret(), &string_to_sign);
-        let mut url = self.url_with(&query);
+        let (mut url, body) = match self.location {
+            ParamLocation::Query => (self.url_with(&canonical), None),
+            ParamLocation::Body => (
+                self.url_with(&v1::canonical_query(all[..common].iter().copied())),
+                Some(v1::canonical_query(self.params.iter())),
+            ),
+        };
         url.push_str("&Signature=");
         percent_encode_into(&mut url, &signature);
-        SignedRequest {
-            url,
-            headers: Vec::new(),
-        }
+        let headers = match body {
+            Some(_) => vec![("content-type", FORM.to_owned())],
+            None => Vec::new(),
+        };
+        SignedRequest { url, headers, body }
     }
 
     fn sign_v3(&self, credentials: &Credentials) -> SignedRequest {
+        let form = v1::canonical_query(self.params.iter());
+        let (query, body) = match self.location {
+            ParamLocation::Query => (form, None),
+            ParamLocation::Body => (String::new(), Some(form)),
+        };
+        let payload_hash = match &body {
+            Some(body) => v3::payload_sha256(body.as_bytes()),
+            None => v3::EMPTY_PAYLOAD_SHA256.to_owned(),
+        };
         let mut headers: Vec<(&'static str, String)> = vec![
             ("host", authority(self.endpoint)),
             ("x-acs-action", self.action.to_owned()),
-            ("x-acs-content-sha256", v3::EMPTY_PAYLOAD_SHA256.to_owned()),
+            ("x-acs-content-sha256", payload_hash.clone()),
             (
                 "x-acs-date",
                 self.now.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
@@ -90,14 +113,21 @@ impl Unsigned<'_> {
         if let Some(token) = credentials.security_token() {
             headers.push(("x-acs-security-token", token.to_owned()));
         }
+        if body.is_some() {
+            headers.push(("content-type", FORM.to_owned()));
+        }
         let signed = v3::default_signed_headers(headers.iter().map(|(k, v)| (*k, v)));
+        let query_params = match self.location {
+            ParamLocation::Query => Some(self.params),
+            ParamLocation::Body => None,
+        };
         let canonical = v3::canonical_request(
             "POST",
             "/",
-            self.params.iter(),
+            query_params.into_iter().flat_map(Params::iter),
             headers.iter().map(|(k, v)| (*k, v)),
             &signed,
-            v3::EMPTY_PAYLOAD_SHA256,
+            &payload_hash,
         );
         let signature = v3::sign(
             credentials.access_key_secret(),
@@ -107,18 +137,21 @@ impl Unsigned<'_> {
             "authorization",
             v3::authorization(credentials.access_key_id(), &signed, &signature),
         ));
-        let query = v1::canonical_query(self.params.iter());
         SignedRequest {
             url: self.url_with(&query),
             headers,
+            body,
         }
     }
 
     fn url_with(&self, query: &str) -> String {
         let mut url = String::with_capacity(self.endpoint.len() + 2 + query.len() + 40);
         url.push_str(self.endpoint);
-        url.push_str("/?");
-        url.push_str(query);
+        url.push('/');
+        if !query.is_empty() {
+            url.push('?');
+            url.push_str(query);
+        }
         url
     }
 }
@@ -144,6 +177,7 @@ mod tests {
             action: "GetOwnedJoinPermission",
             version: "2019-03-01",
             params,
+            location: ParamLocation::Query,
             now: DateTime::from_timestamp(1_456_231_584, 0).unwrap(),
             nonce: "3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf",
         }
