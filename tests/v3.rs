@@ -180,6 +180,9 @@ async fn parameters_can_travel_in_a_form_body_with_either_version() {
     }
     for request in emulator.requests() {
         assert!(request.headers["content-type"].starts_with("application/x-www-form-urlencoded"));
-        assert_eq!(request.params["JoinPermissionId"], accounts::JOIN_PERMISSION_ID);
+        assert_eq!(
+            request.params["JoinPermissionId"],
+            accounts::JOIN_PERMISSION_ID
+        );
     }
 }
