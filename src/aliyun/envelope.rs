@@ -8,7 +8,18 @@ use serde::Deserialize;
 use super::endpoint::Product;
 use crate::error::{Error, ErrorCode, ServiceError};
 
-/// The fields every RPC answer may carry, read before the typed output.
+/// What tells success from failure in a body, read before the typed output. Every other field
+/// is skipped without allocating.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Markers {
+    #[serde(rename = "Code", deserialize_with = "crate::decode::opt_string")]
+    code: Option<String>,
+    #[serde(rename = "Success", deserialize_with = "crate::decode::opt_bool")]
+    success: Option<bool>,
+}
+
+/// The fields an error answer may carry, read only when the answer is an error.
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct Envelope {
@@ -34,8 +45,8 @@ where
     T: serde::de::DeserializeOwned,
     C: ErrorCode,
 {
-    let envelope: Envelope = match serde_json::from_slice(body) {
-        Ok(envelope) => envelope,
+    let markers: Markers = match serde_json::from_slice(body) {
+        Ok(markers) => markers,
         Err(e) => {
             let what = if status >= 400 {
                 format!("HTTP {status} with a body that is not a JSON error ({e})")
@@ -45,11 +56,18 @@ where
             return Err(Error::decode(status, what, body));
         }
     };
-    let failed_code = match (&envelope.code, product.success_code()) {
+    let failed_code = match (&markers.code, product.success_code()) {
         (Some(code), Some(ok)) => code != ok,
         _ => false,
     };
-    if status >= 400 || envelope.success == Some(false) || failed_code {
+    if status >= 400 || markers.success == Some(false) || failed_code {
+        // The body is JSON (it parsed above); should an error field have an odd type, the
+        // code and the verdict are still those read above.
+        let envelope = serde_json::from_slice(body).unwrap_or_else(|_| Envelope {
+            code: markers.code,
+            success: markers.success,
+            ..Envelope::default()
+        });
         return Err(service_error(envelope, status, body));
     }
     serde_json::from_slice(body).map_err(|e| {
