@@ -8,7 +8,7 @@ use std::time::Instant;
 use tracing::Instrument;
 
 use super::endpoint::{normalize, Overrides};
-use super::wire::{SignatureVersion, Unsigned};
+use super::wire::{self, SignatureVersion, Unsigned};
 use super::{envelope, Action, ErrorCode, Params};
 use crate::credentials::{Credentials, DefaultChain, ProvideCredentials};
 use crate::error::Error;
@@ -140,7 +140,7 @@ impl Client {
 
         let mut params = Params::new();
         action.write_params(&mut params);
-        let nonce = format!("{:032x}", fastrand::u128(..));
+        let nonce = wire::nonce();
         let signed = Unsigned {
             endpoint: &endpoint,
             action: action.action(),

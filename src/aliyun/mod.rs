@@ -14,7 +14,7 @@ pub mod linkwan;
 mod raw;
 pub mod sign;
 pub mod sms;
-mod wire;
+pub(crate) mod wire;
 
 use serde::de::DeserializeOwned;
 

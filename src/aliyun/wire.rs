@@ -1,7 +1,7 @@
 //! What a signed RPC request looks like on the wire, for each signature version: pure
 //! functions from (credentials, action, parameters, time, nonce) to URL, headers and body.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Timelike, Utc};
 
 use super::sign::{percent_encode_into, v1, v3};
 use super::{ParamLocation, Params};
@@ -18,6 +18,24 @@ pub enum SignatureVersion {
     /// Signature V3 (`ACS3-HMAC-SHA256`): business parameters in the query, `x-acs-*` headers
     /// and an `Authorization` header. What the official SDKs use today.
     V3,
+}
+
+/// An instant as the RPC `Timestamp` and `x-acs-date` carry it: `yyyy-MM-ddTHH:mm:ssZ`, UTC.
+pub(crate) fn timestamp(at: DateTime<Utc>) -> String {
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        at.year(),
+        at.month(),
+        at.day(),
+        at.hour(),
+        at.minute(),
+        at.second()
+    )
+}
+
+/// A fresh signature nonce: 128 random bits in hex.
+pub(crate) fn nonce() -> String {
+    format!("{:032x}", fastrand::u128(..))
 }
 
 /// A signed request, ready to send.
@@ -53,7 +71,7 @@ impl Unsigned<'_> {
     }
 
     fn sign_v1(&self, credentials: &Credentials) -> SignedRequest {
-        let timestamp = self.now.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+        let timestamp = timestamp(self.now);
         let mut all: Vec<(&str, &str)> = Vec::with_capacity(self.params.len() + 9);
         all.extend([
             ("AccessKeyId", credentials.access_key_id()),
@@ -227,6 +245,13 @@ mod tests {
         assert!(auth
             .signed_headers
             .contains(&"x-acs-security-token".to_owned()));
+    }
+
+    #[test]
+    fn timestamps_match_the_documented_format() {
+        let at = DateTime::from_timestamp(1_456_231_584, 0).unwrap();
+        assert_eq!(timestamp(at), at.format("%Y-%m-%dT%H:%M:%SZ").to_string());
+        assert_eq!(timestamp(at), "2016-02-23T12:46:24Z");
     }
 
     #[test]

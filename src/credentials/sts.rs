@@ -12,7 +12,9 @@ use super::cache::Cache;
 use super::env::{vars, Env};
 use super::http::{self, Http, Reply};
 use super::{Credentials, CredentialsError, ProvideCredentials, ProvideFuture};
-use crate::aliyun::sign::{percent_encode, v1};
+use crate::aliyun::sign::percent_encode;
+use crate::aliyun::wire::{self, SignatureVersion, Unsigned};
+use crate::aliyun::{ParamLocation, Params};
 
 /// The STS API version.
 const VERSION: &str = "2015-04-01";
@@ -79,34 +81,27 @@ pub(crate) async fn assume_role(
     source: &Credentials,
     fields: &[(&str, String)],
 ) -> Result<Credentials, CredentialsError> {
-    let timestamp = Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
-    let nonce = format!("{:032x}", fastrand::u128(..));
-    let mut query: Vec<(&str, &str)> = vec![
-        ("AccessKeyId", source.access_key_id()),
-        ("Action", "AssumeRole"),
-        ("Format", "JSON"),
-        ("SignatureMethod", v1::SIGNATURE_METHOD),
-        ("SignatureNonce", &nonce),
-        ("SignatureVersion", v1::SIGNATURE_VERSION),
-        ("Timestamp", &timestamp),
-        ("Version", VERSION),
-    ];
-    if let Some(token) = source.security_token() {
-        query.push(("SecurityToken", token));
+    let mut params = Params::new();
+    for (name, value) in fields {
+        params.push(name.to_string(), value.as_str());
     }
-    let signed = query
-        .iter()
-        .copied()
-        .chain(fields.iter().map(|(k, v)| (*k, v.as_str())));
-    let signature = v1::signature("POST", signed, source.access_key_secret());
-    query.push(("Signature", &signature));
-    let url = format!("{endpoint}/?{}", form(query.iter().copied()));
+    let nonce = wire::nonce();
+    let signed = Unsigned {
+        endpoint,
+        action: "AssumeRole",
+        version: VERSION,
+        params: &params,
+        location: ParamLocation::Body,
+        now: Utc::now(),
+        nonce: &nonce,
+    }
+    .sign(SignatureVersion::V1, source);
     let secrets = [
         source.access_key_secret(),
         source.security_token().unwrap_or_default(),
     ];
-    let body = form(fields.iter().map(|(k, v)| (*k, v.as_str())));
-    post(http, url, body, "AssumeRole", endpoint, &secrets).await
+    let body = signed.body.unwrap_or_default();
+    post(http, signed.url, body, "AssumeRole", endpoint, &secrets).await
 }
 
 /// Calls `AssumeRoleWithOIDC` (no signature: the OIDC token is the proof).
@@ -115,7 +110,7 @@ pub(crate) async fn assume_role_with_oidc(
     endpoint: &str,
     fields: &[(&str, String)],
 ) -> Result<Credentials, CredentialsError> {
-    let timestamp = Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let timestamp = wire::timestamp(Utc::now());
     let query = [
         ("Action", "AssumeRoleWithOIDC"),
         ("Format", "JSON"),
