@@ -278,3 +278,23 @@ async fn secrets_never_appear_in_debug_or_display() {
         assert!(request.params.values().all(|v| !v.contains(secret)));
     }
 }
+
+#[tokio::test]
+async fn a_callers_own_http_client_is_still_bound_by_the_read_timeout() {
+    let env = common::start().await;
+    let client = aliyun::Client::builder()
+        .credentials(Credentials::new(
+            accounts::OWNER.access_key_id,
+            accounts::OWNER.access_key_secret,
+        ))
+        .endpoint_url(env.emulator.url())
+        .http_client(reqwest::Client::new())
+        .read_timeout(Duration::from_millis(200))
+        .build()
+        .unwrap();
+    let answer = client.send_with(&get_owned(), &once()).await;
+    assert!(answer.is_ok(), "{answer:?}");
+    env.emulator.inject(Fault::Delay(Duration::from_secs(3)));
+    let err = client.send_with(&get_owned(), &once()).await.unwrap_err();
+    assert!(err.is_timeout(), "{err:?}");
+}

@@ -148,6 +148,9 @@ impl Failure {
 pub(crate) struct Transport {
     http: reqwest::Client,
     config: TransportConfig,
+    /// Bounds each read of a body ourselves: only for a caller's `reqwest::Client`, whose
+    /// own read timeout we could not set.
+    chunk_timeout: Option<Duration>,
     retry_policy: RetryPolicy,
     call_timeout: Option<Duration>,
     clock: Clock,
@@ -176,6 +179,7 @@ impl Transport {
             retry_policy,
             call_timeout,
         } = settings;
+        let chunk_timeout = http.is_some().then_some(config.read_timeout);
         let http = match http {
             Some(http) => http,
             None => reqwest::Client::builder()
@@ -190,6 +194,7 @@ impl Transport {
         Ok(Transport {
             http,
             config,
+            chunk_timeout,
             retry_policy,
             call_timeout,
             clock: Clock::default(),
@@ -227,7 +232,7 @@ impl Transport {
         &self,
         request: reqwest::RequestBuilder,
     ) -> Result<HttpResponse, Failure> {
-        let mut response = request.send().await.map_err(classify)?;
+        let mut response = self.bounded(request.send()).await?.map_err(classify)?;
         let status = response.status().as_u16();
         let limit = self.config.max_response_bytes;
         let too_large = || Failure {
@@ -251,13 +256,7 @@ impl Transport {
             .or_else(|| header_number(headers, "retry-after").map(Duration::from_secs));
         let mut body = bytes::BytesMut::new();
         loop {
-            let chunk = tokio::time::timeout(self.config.read_timeout, response.chunk())
-                .await
-                .map_err(|elapsed| Failure {
-                    not_sent: false,
-                    error: FailureError::Timeout(Box::new(elapsed)),
-                })?
-                .map_err(classify)?;
+            let chunk = self.bounded(response.chunk()).await?.map_err(classify)?;
             let Some(chunk) = chunk else { break };
             if body.len() + chunk.len() > limit {
                 return Err(too_large());
@@ -270,6 +269,22 @@ impl Transport {
             date,
             retry_after,
         })
+    }
+}
+
+impl Transport {
+    /// Waits for `step` of an exchange, within the read timeout when the `reqwest::Client` is
+    /// the caller's (ours enforces it itself).
+    async fn bounded<T>(&self, step: impl std::future::Future<Output = T>) -> Result<T, Failure> {
+        match self.chunk_timeout {
+            None => Ok(step.await),
+            Some(limit) => tokio::time::timeout(limit, step)
+                .await
+                .map_err(|elapsed| Failure {
+                    not_sent: false,
+                    error: FailureError::Timeout(Box::new(elapsed)),
+                }),
+        }
     }
 }
 

@@ -24,7 +24,7 @@
 //! assert!(authorization.starts_with("ACS3-HMAC-SHA256 Credential=LTAI5tExample,SignedHeaders=host;x-acs-action,Signature="));
 //! ```
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
 
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
@@ -96,32 +96,62 @@ where
     }
     out.push('\n');
 
-    let mut wanted: Vec<String> = signed_headers
+    let wanted = normalized_names(signed_headers);
+    // Borrowed (name, trimmed value) pairs of the signed headers, sorted: names that differ
+    // only in case end up together, their values in order.
+    let headers: Vec<(HK, HV)> = headers.into_iter().collect();
+    let mut signed: Vec<(Cow<'_, str>, &str)> = headers
         .iter()
-        .map(|n| n.to_ascii_lowercase())
+        .filter_map(|(name, value)| {
+            let name = lower(name.as_ref());
+            wanted
+                .binary_search(&name)
+                .is_ok()
+                .then(|| (name, value.as_ref().trim()))
+        })
         .collect();
-    wanted.sort_unstable();
-    wanted.dedup();
-    let mut values: BTreeMap<&str, Vec<String>> =
-        wanted.iter().map(|n| (n.as_str(), Vec::new())).collect();
-    for (name, value) in headers {
-        let name = name.as_ref().to_ascii_lowercase();
-        if let Some(list) = values.get_mut(name.as_str()) {
-            list.push(value.as_ref().trim().to_owned());
-        }
-    }
-    for (name, mut list) in values {
-        list.sort_unstable();
+    signed.sort_unstable();
+    let mut values = signed.iter().peekable();
+    for name in &wanted {
         out.push_str(name);
         out.push(':');
-        out.push_str(&list.join(","));
+        let mut first = true;
+        while let Some((_, value)) = values.next_if(|(n, _)| n == name) {
+            if !first {
+                out.push(',');
+            }
+            out.push_str(value);
+            first = false;
+        }
         out.push('\n');
     }
     out.push('\n');
-    out.push_str(&wanted.join(";"));
+    for (i, name) in wanted.iter().enumerate() {
+        if i > 0 {
+            out.push(';');
+        }
+        out.push_str(name);
+    }
     out.push('\n');
     out.push_str(payload_sha256);
     out
+}
+
+/// A name in lower case, borrowed when it already is.
+fn lower(name: &str) -> Cow<'_, str> {
+    if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(name.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(name)
+    }
+}
+
+/// Header names in lower case, sorted, without duplicates.
+fn normalized_names(names: &[String]) -> Vec<Cow<'_, str>> {
+    let mut names: Vec<Cow<'_, str>> = names.iter().map(|n| lower(n)).collect();
+    names.sort_unstable();
+    names.dedup();
+    names
 }
 
 /// `ACS3-HMAC-SHA256\n` followed by the hex SHA-256 of the canonical request.
@@ -129,7 +159,13 @@ pub fn string_to_sign(canonical_request: &str) -> String {
     let mut out = String::with_capacity(ALGORITHM.len() + 65);
     out.push_str(ALGORITHM);
     out.push('\n');
-    out.push_str(&hex::encode(Sha256::digest(canonical_request.as_bytes())));
+    let mut hex_digest = [0u8; 64];
+    hex::encode_to_slice(
+        Sha256::digest(canonical_request.as_bytes()),
+        &mut hex_digest,
+    )
+    .expect("64 hex digits hold a SHA-256");
+    out.push_str(std::str::from_utf8(&hex_digest).expect("hex is ASCII"));
     out
 }
 
@@ -143,16 +179,23 @@ pub fn sign(secret: &str, string_to_sign: &str) -> String {
 
 /// The `Authorization` header value.
 pub fn authorization(access_key_id: &str, signed_headers: &[String], signature: &str) -> String {
-    let mut names: Vec<String> = signed_headers
-        .iter()
-        .map(|n| n.to_ascii_lowercase())
-        .collect();
-    names.sort_unstable();
-    names.dedup();
-    format!(
-        "{ALGORITHM} Credential={access_key_id},SignedHeaders={},Signature={signature}",
-        names.join(";")
-    )
+    let names = normalized_names(signed_headers);
+    let mut out = String::with_capacity(
+        ALGORITHM.len() + access_key_id.len() + signature.len() + 40 + names.len() * 16,
+    );
+    out.push_str(ALGORITHM);
+    out.push_str(" Credential=");
+    out.push_str(access_key_id);
+    out.push_str(",SignedHeaders=");
+    for (i, name) in names.iter().enumerate() {
+        if i > 0 {
+            out.push(';');
+        }
+        out.push_str(name);
+    }
+    out.push_str(",Signature=");
+    out.push_str(signature);
+    out
 }
 
 /// The parts of an `Authorization` header.
