@@ -44,9 +44,10 @@ mod ecs;
 mod env;
 mod http;
 mod ini;
+#[macro_use]
+mod sts;
 mod oidc;
 mod profile;
-mod sts;
 mod uri;
 
 use std::fmt;

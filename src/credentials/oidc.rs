@@ -3,12 +3,12 @@
 
 use std::fmt;
 use std::path::PathBuf;
-use std::time::Duration;
 
 use super::cache::Cache;
-use super::env::{vars, Env};
+use super::env::vars;
 use super::http::Http;
 use super::sts;
+use super::sts::{Session, SessionSettings};
 use super::{Credentials, CredentialsError, ProvideCredentials, ProvideFuture};
 
 /// Assumes a RAM role with an OIDC token read from a file (STS `AssumeRoleWithOIDC`, which is
@@ -34,10 +34,7 @@ pub struct OidcRoleArnProvider {
     role_arn: String,
     oidc_provider_arn: String,
     token_file: PathBuf,
-    session_name: String,
-    duration: Duration,
-    policy: Option<String>,
-    endpoint: String,
+    session: Session,
     http: Http,
     cache: Cache,
 }
@@ -48,8 +45,7 @@ impl fmt::Debug for OidcRoleArnProvider {
             .field("role_arn", &self.role_arn)
             .field("oidc_provider_arn", &self.oidc_provider_arn)
             .field("oidc_token_file", &self.token_file)
-            .field("role_session_name", &self.session_name)
-            .field("endpoint", &self.endpoint)
+            .field("session", &self.session)
             .field("cache", &self.cache)
             .finish_non_exhaustive()
     }
@@ -76,13 +72,9 @@ impl OidcRoleArnProvider {
             ("RoleArn", self.role_arn.clone()),
             ("OIDCProviderArn", self.oidc_provider_arn.clone()),
             ("OIDCToken", token.to_owned()),
-            ("RoleSessionName", self.session_name.clone()),
-            ("DurationSeconds", self.duration.as_secs().to_string()),
         ];
-        if let Some(policy) = &self.policy {
-            fields.push(("Policy", policy.clone()));
-        }
-        sts::assume_role_with_oidc(&self.http, &self.endpoint, &fields)
+        self.session.push_fields(&mut fields);
+        sts::assume_role_with_oidc(&self.http, &self.session.endpoint, &fields)
             .await
             .map_err(|e| {
                 e.context(format_args!(
@@ -106,13 +98,7 @@ pub struct OidcRoleArnProviderBuilder {
     role_arn: Option<String>,
     oidc_provider_arn: Option<String>,
     token_file: Option<PathBuf>,
-    session_name: Option<String>,
-    duration: Option<Duration>,
-    policy: Option<String>,
-    sts_region: Option<String>,
-    vpc: Option<bool>,
-    sts_endpoint: Option<String>,
-    env: Option<Env>,
+    session: SessionSettings,
 }
 
 impl OidcRoleArnProviderBuilder {
@@ -134,54 +120,13 @@ impl OidcRoleArnProviderBuilder {
         self
     }
 
-    /// `RoleSessionName` (default: `ALIBABA_CLOUD_ROLE_SESSION_NAME`, else
-    /// `alibaba-openapi-rust-<milliseconds>`).
-    pub fn role_session_name(mut self, name: impl Into<String>) -> Self {
-        self.session_name = Some(name.into()).filter(|v| !v.is_empty());
-        self
-    }
-
-    /// `DurationSeconds` (default one hour, at least 900 s).
-    pub fn duration(mut self, duration: Duration) -> Self {
-        self.duration = Some(duration);
-        self
-    }
-
-    /// `Policy`: a policy that further restricts the session.
-    pub fn policy(mut self, policy: impl Into<String>) -> Self {
-        self.policy = Some(policy.into()).filter(|v| !v.is_empty());
-        self
-    }
-
-    /// Uses `sts.<region>.aliyuncs.com` (default: `ALIBABA_CLOUD_STS_REGION`).
-    pub fn sts_region(mut self, region: impl Into<String>) -> Self {
-        self.sts_region = Some(region.into());
-        self
-    }
-
-    /// Uses the VPC STS endpoint (default: `ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED`).
-    pub fn vpc_endpoint(mut self, enabled: bool) -> Self {
-        self.vpc = Some(enabled);
-        self
-    }
-
-    /// Sends STS requests to this URL, e.g. an emulator's.
-    pub fn sts_endpoint(mut self, url: impl Into<String>) -> Self {
-        self.sts_endpoint = Some(url.into());
-        self
-    }
-
-    /// Reads variables from `env` instead of the process environment.
-    pub fn env(mut self, env: Env) -> Self {
-        self.env = Some(env);
-        self
-    }
+    role_session_setters!();
 
     /// Builds the provider. When the role ARN, the OIDC provider ARN or the token file is
     /// neither given nor in the environment, the error
     /// [is "not configured"](CredentialsError::is_not_configured) and names the variables.
-    pub fn build(self) -> Result<OidcRoleArnProvider, CredentialsError> {
-        let env = self.env.unwrap_or_else(Env::process);
+    pub fn build(mut self) -> Result<OidcRoleArnProvider, CredentialsError> {
+        let env = self.session.env();
         let role_arn = self.role_arn.or_else(|| env.var(vars::ROLE_ARN));
         let provider_arn = self
             .oidc_provider_arn
@@ -208,21 +153,11 @@ impl OidcRoleArnProviderBuilder {
                 CredentialsError::new(format!("{message} (all three are needed)"))
             });
         };
-        let duration = self.duration.unwrap_or(sts::DEFAULT_DURATION);
-        sts::check_duration(duration)?;
         Ok(OidcRoleArnProvider {
-            endpoint: sts::endpoint(
-                self.sts_endpoint.as_deref(),
-                self.sts_region.as_deref(),
-                self.vpc,
-                &env,
-            ),
-            session_name: self.session_name.unwrap_or_else(|| sts::session_name(&env)),
+            session: self.session.settle(&env)?,
             role_arn,
             oidc_provider_arn,
             token_file,
-            duration,
-            policy: self.policy,
             http: sts::sts_http(),
             cache: Cache::default(),
         })

@@ -74,6 +74,114 @@ pub(crate) fn check_duration(duration: Duration) -> Result<(), CredentialsError>
     Ok(())
 }
 
+/// The role-session settings both role providers take: session name, duration, policy, and
+/// where STS is. Their builders offer the same setters for them (`role_session_setters!`).
+#[derive(Debug, Default)]
+pub(crate) struct SessionSettings {
+    pub(crate) session_name: Option<String>,
+    pub(crate) duration: Option<Duration>,
+    pub(crate) policy: Option<String>,
+    pub(crate) sts_region: Option<String>,
+    pub(crate) vpc: Option<bool>,
+    pub(crate) sts_endpoint: Option<String>,
+    pub(crate) env: Option<Env>,
+}
+
+/// The setters of [`SessionSettings`], on a builder field `session`.
+macro_rules! role_session_setters {
+    () => {
+        /// `RoleSessionName` (default: `ALIBABA_CLOUD_ROLE_SESSION_NAME`, else
+        /// `alibaba-openapi-rust-<milliseconds>`).
+        pub fn role_session_name(mut self, name: impl Into<String>) -> Self {
+            self.session.session_name = Some(name.into()).filter(|n| !n.is_empty());
+            self
+        }
+
+        /// `DurationSeconds`: how long the credentials last (default one hour, at least 900 s).
+        pub fn duration(mut self, duration: std::time::Duration) -> Self {
+            self.session.duration = Some(duration);
+            self
+        }
+
+        /// `Policy`: a policy that further restricts the session.
+        pub fn policy(mut self, policy: impl Into<String>) -> Self {
+            self.session.policy = Some(policy.into()).filter(|p| !p.is_empty());
+            self
+        }
+
+        /// Uses `sts.<region>.aliyuncs.com` (default: `ALIBABA_CLOUD_STS_REGION`, else the
+        /// central `sts.aliyuncs.com`).
+        pub fn sts_region(mut self, region: impl Into<String>) -> Self {
+            self.session.sts_region = Some(region.into());
+            self
+        }
+
+        /// Uses the VPC endpoint `sts-vpc.<region>.aliyuncs.com` (default:
+        /// `ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED`).
+        pub fn vpc_endpoint(mut self, enabled: bool) -> Self {
+            self.session.vpc = Some(enabled);
+            self
+        }
+
+        /// Sends STS requests to this URL, e.g. an emulator's (default:
+        /// `ALIBABA_CLOUD_ENDPOINT_URL_STS`, then `ALIBABA_CLOUD_ENDPOINT_URL`, then the region's).
+        pub fn sts_endpoint(mut self, url: impl Into<String>) -> Self {
+            self.session.sts_endpoint = Some(url.into());
+            self
+        }
+
+        /// Reads variables from `env` instead of the process environment.
+        pub fn env(mut self, env: $crate::credentials::Env) -> Self {
+            self.session.env = Some(env);
+            self
+        }
+    };
+}
+
+/// Settled session settings.
+#[derive(Debug)]
+pub(crate) struct Session {
+    pub(crate) session_name: String,
+    pub(crate) duration: Duration,
+    pub(crate) policy: Option<String>,
+    pub(crate) endpoint: String,
+}
+
+impl SessionSettings {
+    /// The environment to read: the one given, else the process's.
+    pub(crate) fn env(&mut self) -> Env {
+        self.env.take().unwrap_or_else(Env::process)
+    }
+
+    /// Fills the defaults from `env`; fails on a duration under 900 seconds.
+    pub(crate) fn settle(self, env: &Env) -> Result<Session, CredentialsError> {
+        let duration = self.duration.unwrap_or(DEFAULT_DURATION);
+        check_duration(duration)?;
+        Ok(Session {
+            session_name: self.session_name.unwrap_or_else(|| session_name(env)),
+            duration,
+            policy: self.policy,
+            endpoint: endpoint(
+                self.sts_endpoint.as_deref(),
+                self.sts_region.as_deref(),
+                self.vpc,
+                env,
+            ),
+        })
+    }
+}
+
+impl Session {
+    /// The STS fields every role session sends, after the role's own.
+    pub(crate) fn push_fields(&self, fields: &mut Vec<(&'static str, String)>) {
+        fields.push(("RoleSessionName", self.session_name.clone()));
+        fields.push(("DurationSeconds", self.duration.as_secs().to_string()));
+        if let Some(policy) = &self.policy {
+            fields.push(("Policy", policy.clone()));
+        }
+    }
+}
+
 /// Calls `AssumeRole` signed with `source`.
 pub(crate) async fn assume_role(
     http: &Http,
@@ -232,11 +340,8 @@ fn parse(reply: &Reply, what: &str) -> Result<Credentials, CredentialsError> {
 pub struct RamRoleArnProvider {
     source: Arc<dyn ProvideCredentials>,
     role_arn: String,
-    session_name: String,
-    duration: Duration,
-    policy: Option<String>,
+    session: Session,
     external_id: Option<String>,
-    endpoint: String,
     http: Http,
     cache: Cache,
 }
@@ -245,9 +350,7 @@ impl fmt::Debug for RamRoleArnProvider {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RamRoleArnProvider")
             .field("role_arn", &self.role_arn)
-            .field("role_session_name", &self.session_name)
-            .field("duration", &self.duration)
-            .field("endpoint", &self.endpoint)
+            .field("session", &self.session)
             .field("source", &self.source)
             .field("cache", &self.cache)
             .finish_non_exhaustive()
@@ -270,14 +373,8 @@ impl RamRoleArnProvider {
         RamRoleArnProviderBuilder {
             source,
             role_arn,
-            session_name: None,
-            duration: None,
-            policy: None,
+            session: SessionSettings::default(),
             external_id: None,
-            sts_region: None,
-            vpc: None,
-            sts_endpoint: None,
-            env: None,
         }
     }
 
@@ -288,18 +385,12 @@ impl RamRoleArnProvider {
                 self.role_arn
             ))
         })?;
-        let mut fields = vec![
-            ("RoleArn", self.role_arn.clone()),
-            ("RoleSessionName", self.session_name.clone()),
-            ("DurationSeconds", self.duration.as_secs().to_string()),
-        ];
-        if let Some(policy) = &self.policy {
-            fields.push(("Policy", policy.clone()));
-        }
+        let mut fields = vec![("RoleArn", self.role_arn.clone())];
+        self.session.push_fields(&mut fields);
         if let Some(external_id) = &self.external_id {
             fields.push(("ExternalId", external_id.clone()));
         }
-        assume_role(&self.http, &self.endpoint, &source, &fields)
+        assume_role(&self.http, &self.session.endpoint, &source, &fields)
             .await
             .map_err(|e| e.context(format_args!("assuming {}", self.role_arn)))
     }
@@ -316,14 +407,8 @@ impl ProvideCredentials for RamRoleArnProvider {
 pub struct RamRoleArnProviderBuilder {
     source: Arc<dyn ProvideCredentials>,
     role_arn: String,
-    session_name: Option<String>,
-    duration: Option<Duration>,
-    policy: Option<String>,
+    session: SessionSettings,
     external_id: Option<String>,
-    sts_region: Option<String>,
-    vpc: Option<bool>,
-    sts_endpoint: Option<String>,
-    env: Option<Env>,
 }
 
 impl fmt::Debug for RamRoleArnProviderBuilder {
@@ -336,24 +421,7 @@ impl fmt::Debug for RamRoleArnProviderBuilder {
 }
 
 impl RamRoleArnProviderBuilder {
-    /// `RoleSessionName` (default: `ALIBABA_CLOUD_ROLE_SESSION_NAME`, else
-    /// `alibaba-openapi-rust-<milliseconds>`).
-    pub fn role_session_name(mut self, name: impl Into<String>) -> Self {
-        self.session_name = Some(name.into()).filter(|n| !n.is_empty());
-        self
-    }
-
-    /// `DurationSeconds`: how long the credentials last (default one hour, at least 900 s).
-    pub fn duration(mut self, duration: Duration) -> Self {
-        self.duration = Some(duration);
-        self
-    }
-
-    /// `Policy`: a policy that further restricts the session.
-    pub fn policy(mut self, policy: impl Into<String>) -> Self {
-        self.policy = Some(policy.into()).filter(|p| !p.is_empty());
-        self
-    }
+    role_session_setters!();
 
     /// `ExternalId`, when the role's trust policy asks for one.
     pub fn external_id(mut self, external_id: impl Into<String>) -> Self {
@@ -361,53 +429,17 @@ impl RamRoleArnProviderBuilder {
         self
     }
 
-    /// Uses `sts.<region>.aliyuncs.com` (default: `ALIBABA_CLOUD_STS_REGION`, else the
-    /// central `sts.aliyuncs.com`).
-    pub fn sts_region(mut self, region: impl Into<String>) -> Self {
-        self.sts_region = Some(region.into());
-        self
-    }
-
-    /// Uses the VPC endpoint `sts-vpc.<region>.aliyuncs.com` (default:
-    /// `ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED`).
-    pub fn vpc_endpoint(mut self, enabled: bool) -> Self {
-        self.vpc = Some(enabled);
-        self
-    }
-
-    /// Sends STS requests to this URL, e.g. an emulator's (default: see [`RamRoleArnProvider`]).
-    pub fn sts_endpoint(mut self, url: impl Into<String>) -> Self {
-        self.sts_endpoint = Some(url.into());
-        self
-    }
-
-    /// Reads variables from `env` instead of the process environment.
-    pub fn env(mut self, env: Env) -> Self {
-        self.env = Some(env);
-        self
-    }
-
     /// Builds the provider; fails on an empty role ARN or a duration under 900 seconds.
-    pub fn build(self) -> Result<RamRoleArnProvider, CredentialsError> {
+    pub fn build(mut self) -> Result<RamRoleArnProvider, CredentialsError> {
         if self.role_arn.trim().is_empty() {
             return Err(CredentialsError::new("the role ARN to assume is empty"));
         }
-        let duration = self.duration.unwrap_or(DEFAULT_DURATION);
-        check_duration(duration)?;
-        let env = self.env.unwrap_or_else(Env::process);
+        let env = self.session.env();
         Ok(RamRoleArnProvider {
             source: self.source,
             role_arn: self.role_arn,
-            session_name: self.session_name.unwrap_or_else(|| session_name(&env)),
-            duration,
-            policy: self.policy,
+            session: self.session.settle(&env)?,
             external_id: self.external_id,
-            endpoint: endpoint(
-                self.sts_endpoint.as_deref(),
-                self.sts_region.as_deref(),
-                self.vpc,
-                &env,
-            ),
             http: sts_http(),
             cache: Cache::default(),
         })
