@@ -8,12 +8,15 @@
 //!
 //! `cargo bench --bench alloc --features emulator`
 
+#[path = "common/presigned.rs"]
+mod presigned;
+
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::hint::black_box;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
-use alibaba_openapi::aliyun::sign::{percent_encode, v1, v3};
+use alibaba_openapi::aliyun::sign::{v1, v3};
 use alibaba_openapi::aliyun::{self, linkwan, Action, Credentials, Params};
 use alibaba_openapi::emulator::{accounts, Emulator};
 use alibaba_openapi::top::sign::{self as top_sign, SignMethod};
@@ -97,40 +100,6 @@ fn get_owned() -> linkwan::GetOwnedJoinPermission {
         .unwrap()
 }
 
-/// `n` pre-signed URLs of `GetOwnedJoinPermission`, each with its own nonce (see send.rs).
-fn presigned(endpoint: &str, n: u64) -> Vec<String> {
-    let action = get_owned();
-    let mut own = Params::new();
-    action.write_params(&mut own);
-    let timestamp = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
-    let base = fastrand::u128(..);
-    (0..n)
-        .map(|i| {
-            let nonce = format!("{:032x}", base.wrapping_add(u128::from(i)));
-            let mut all: Vec<(&str, &str)> = vec![
-                ("AccessKeyId", accounts::OWNER.access_key_id),
-                ("Action", action.action()),
-                ("Format", "JSON"),
-                ("SignatureMethod", v1::SIGNATURE_METHOD),
-                ("SignatureNonce", &nonce),
-                ("SignatureVersion", v1::SIGNATURE_VERSION),
-                ("Timestamp", &timestamp),
-                ("Version", action.product().version()),
-            ];
-            all.extend(own.iter());
-            let query = v1::canonical_query(all);
-            let signature = v1::sign(
-                accounts::OWNER.access_key_secret,
-                &v1::string_to_sign_from_canonical("POST", &query),
-            );
-            format!(
-                "{endpoint}/?{query}&Signature={}",
-                percent_encode(&signature)
-            )
-        })
-        .collect()
-}
-
 fn main() {
     // `cargo test --benches` runs this too: keep that run short.
     let n: u64 = if std::env::args().any(|a| a == "--bench") {
@@ -168,7 +137,7 @@ fn main() {
     row("client.send(GetOwnedJoinPermission)", send);
 
     let http = reqwest::Client::new();
-    let mut urls = presigned(&emulator.url(), n + 1).into_iter();
+    let mut urls = presigned::presigned(&emulator.url(), &get_owned(), n + 1).into_iter();
     let bare = per_call(n, || {
         let url = urls.next().unwrap();
         rt.block_on(async {
