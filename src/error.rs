@@ -4,6 +4,8 @@ use std::error::Error as StdError;
 use std::fmt;
 use std::hash::Hash;
 
+use crate::redact::{snippet_scrubbed, truncate, Secrets, MAX_ID_LEN, MAX_MESSAGE_LEN};
+
 /// A boxed error kept as the `source()` of an [`Error`].
 pub type BoxError = Box<dyn StdError + Send + Sync + 'static>;
 
@@ -22,6 +24,10 @@ pub trait ErrorCode: fmt::Debug + Clone + PartialEq + Eq + Hash + Send + Sync + 
 
 /// Everything that can go wrong with a call. `C` is the product's [`ErrorCode`] type.
 ///
+/// `Display` is one line about this error; the cause, when there is one, is returned by
+/// [`source()`](std::error::Error::source) and not repeated in `Display`, so that error
+/// reporters (`anyhow`, `eyre`, ...) print each cause once.
+///
 /// ```
 /// use alibaba_openapi::aliyun::linkwan;
 /// use alibaba_openapi::Error;
@@ -32,11 +38,12 @@ pub trait ErrorCode: fmt::Debug + Clone + PartialEq + Eq + Hash + Send + Sync + 
 ///     .unwrap_err();
 /// assert!(matches!(err, Error::InvalidRequest { ref parameter, .. } if parameter == "RenterAliyunId"));
 /// ```
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error<C> {
     /// The request was built wrong; nothing was sent.
     #[non_exhaustive]
+    #[error("invalid request: `{parameter}` {message}; nothing was sent")]
     InvalidRequest {
         /// The offending parameter, by its wire name (or the builder setting's name).
         parameter: String,
@@ -45,32 +52,65 @@ pub enum Error<C> {
     },
     /// No credentials could be obtained, or they are unusable.
     #[non_exhaustive]
+    #[error("no usable credentials: {message}")]
     Credentials {
         /// What is missing or wrong, and what to set.
         message: String,
     },
     /// The service answered with an error code.
+    #[error(transparent)]
     Service(Box<ServiceError<C>>),
-    /// The call did not complete in time.
+    /// The call did not complete in time: the connect timeout, the attempt timeout, a read
+    /// that waited longer than the read timeout, or the call's deadline.
     #[non_exhaustive]
+    #[error("the call timed out")]
     Timeout {
-        /// The underlying error.
+        /// What timed out.
         source: BoxError,
     },
     /// The request could not be delivered or its answer not read: connect, TLS, reset.
     #[non_exhaustive]
+    #[error("the request could not be delivered")]
     Transport {
         /// The underlying error.
         source: BoxError,
     },
+    /// The server answered with a redirection (HTTP 3xx). An API gateway never redirects a
+    /// signed call, so the client follows none: the request, its signature and its security
+    /// token go to no other host. Not retried.
+    #[non_exhaustive]
+    #[error(
+        "the server redirected the call (HTTP {status}) to {}; signed calls are never followed",
+        location.as_deref().unwrap_or("no named host")
+    )]
+    Redirect {
+        /// The HTTP status of the redirection.
+        status: u16,
+        /// The host (and port) the server redirected to, when it named one.
+        location: Option<String>,
+    },
+    /// The server answered an HTTP error status without an error code of the API: typically
+    /// the HTML page of a proxy or load balancer (502, 503, 504). A 5xx is retried like any
+    /// server-side failure (read-only actions only), a 429 like throttling.
+    #[non_exhaustive]
+    #[error(
+        "the server answered HTTP {status} without an API error code; body starts {snippet:?}"
+    )]
+    HttpStatus {
+        /// The HTTP status.
+        status: u16,
+        /// The start of the body, truncated to 256 bytes, with secrets redacted.
+        snippet: String,
+    },
     /// An answer arrived that could not be understood.
     #[non_exhaustive]
+    #[error("could not understand the answer (HTTP {status}): {message}; body starts {snippet:?}")]
     Decode {
         /// The HTTP status of the answer.
         status: u16,
         /// What did not parse.
         message: String,
-        /// The start of the body, truncated, with secrets redacted.
+        /// The start of the body, truncated to 256 bytes, with secrets redacted.
         snippet: String,
     },
 }
@@ -97,15 +137,19 @@ impl<C: ErrorCode> Error<C> {
         self.service_error().and_then(|e| e.request_id())
     }
 
-    /// Whether the service throttled the call: a throttling code (`Throttling*`, TOP 7) or a
-    /// TOP `accesscontrol.*` sub code.
+    /// Whether the service throttled the call: a throttling code (`Throttling*`, TOP 7), a
+    /// TOP `accesscontrol.*` sub code, or a bare HTTP 429.
     pub fn is_throttling(&self) -> bool {
-        self.service_error().is_some_and(|e| {
-            e.code.is_throttling()
-                || e.sub_code
-                    .as_deref()
-                    .is_some_and(|s| s.starts_with("accesscontrol."))
-        })
+        match self {
+            Error::Service(e) => {
+                e.code.is_throttling()
+                    || e.sub_code
+                        .as_deref()
+                        .is_some_and(|s| s.starts_with("accesscontrol."))
+            }
+            Error::HttpStatus { status, .. } => *status == 429,
+            _ => false,
+        }
     }
 
     /// Whether the call timed out.
@@ -114,12 +158,23 @@ impl<C: ErrorCode> Error<C> {
     }
 
     /// Whether the same request may succeed if tried again later: throttling, a server-side
-    /// failure (HTTP 5xx), a timeout or a transport failure. Whether it is *safe* to resend
-    /// depends on the action too; the client decides that.
+    /// failure (HTTP 5xx, with or without an error code), a timeout or a transport failure.
+    /// Whether it is *safe* to resend depends on the action too; the client decides that.
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Service(e) => self.is_throttling() || e.transient,
+            Error::HttpStatus { status, .. } => self.is_throttling() || *status >= 500,
             Error::Timeout { .. } | Error::Transport { .. } => true,
+            _ => false,
+        }
+    }
+
+    /// Whether the server failed on its side (so the request may have been processed): a
+    /// transient service error or an HTTP 5xx without an error code.
+    pub(crate) fn is_server_side(&self) -> bool {
+        match self {
+            Error::Service(e) => e.transient,
+            Error::HttpStatus { status, .. } => *status >= 500,
             _ => false,
         }
     }
@@ -137,6 +192,8 @@ impl<C: ErrorCode> Error<C> {
             Error::Service(e) => Error::Service(Box::new(e.map_code())),
             Error::Timeout { source } => Error::Timeout { source },
             Error::Transport { source } => Error::Transport { source },
+            Error::Redirect { status, location } => Error::Redirect { status, location },
+            Error::HttpStatus { status, snippet } => Error::HttpStatus { status, snippet },
             Error::Decode {
                 status,
                 message,
@@ -149,28 +206,6 @@ impl<C: ErrorCode> Error<C> {
         }
     }
 
-    /// Removes every occurrence of the given secrets from the text the service sent back
-    /// (a gateway may echo the string it signed, security token included).
-    pub(crate) fn scrub(mut self, secrets: &[&str]) -> Self {
-        use crate::redact::scrub;
-        match &mut self {
-            Error::Service(e) => {
-                scrub(&mut e.message, secrets);
-                let optional = [
-                    &mut e.recommend,
-                    &mut e.access_denied_detail,
-                    &mut e.sub_msg,
-                ];
-                for text in optional.into_iter().flatten() {
-                    scrub(text, secrets);
-                }
-            }
-            Error::Decode { snippet, .. } => scrub(snippet, secrets),
-            _ => {}
-        }
-        self
-    }
-
     pub(crate) fn invalid(parameter: impl Into<String>, message: impl Into<String>) -> Self {
         Error::InvalidRequest {
             parameter: parameter.into(),
@@ -178,57 +213,46 @@ impl<C: ErrorCode> Error<C> {
         }
     }
 
-    pub(crate) fn decode(status: u16, message: impl Into<String>, body: &[u8]) -> Self {
+    /// An answer that could not be understood; the snippet of `body` has `secrets` removed.
+    pub(crate) fn decode(
+        status: u16,
+        message: impl Into<String>,
+        body: &[u8],
+        secrets: &Secrets,
+    ) -> Self {
+        let mut message = message.into();
+        truncate(&mut message, MAX_MESSAGE_LEN);
         Error::Decode {
             status,
-            message: message.into(),
-            snippet: crate::redact::snippet(body),
+            message,
+            snippet: snippet_scrubbed(body, secrets),
         }
     }
-}
 
-impl<C: ErrorCode> fmt::Display for Error<C> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Error::InvalidRequest { parameter, message } => {
-                write!(f, "invalid request: `{parameter}` {message}; nothing was sent")
-            }
-            Error::Credentials { message } => write!(f, "no usable credentials: {message}"),
-            Error::Service(e) => fmt::Display::fmt(e, f),
-            Error::Timeout { source } => write!(f, "the call timed out: {source}"),
-            Error::Transport { source } => {
-                write!(f, "the request could not be delivered: {source}")?;
-                let mut cause = source.source();
-                while let Some(c) = cause {
-                    write!(f, ": {c}")?;
-                    cause = c.source();
-                }
-                Ok(())
-            }
-            Error::Decode {
-                status,
-                message,
-                snippet,
-            } => write!(
-                f,
-                "could not understand the answer (HTTP {status}): {message}; body starts {snippet:?}"
-            ),
-        }
-    }
-}
-
-impl<C: ErrorCode> StdError for Error<C> {
-    fn source(&self) -> Option<&(dyn StdError + 'static)> {
-        match self {
-            Error::Timeout { source } | Error::Transport { source } => Some(source.as_ref()),
-            _ => None,
+    /// An HTTP error status without an API error code.
+    pub(crate) fn http_status(status: u16, body: &[u8], secrets: &Secrets) -> Self {
+        Error::HttpStatus {
+            status,
+            snippet: snippet_scrubbed(body, secrets),
         }
     }
 }
 
 /// An error answer from a service: the typed code and everything the service said with it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// What the service sent is kept bounded: the code, request id and host id up to 256 bytes,
+/// each message (`Message`, `Recommend`, `AccessDeniedDetail`, TOP `sub_msg`) up to 1024 bytes,
+/// cut on a character boundary and marked with `…`; every secret the call used (AccessKey
+/// secret, security token, signature, TOP `sign` and session, a Data Bank `sk`), in every
+/// encoding it was sent in, is replaced before the cut.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
+#[error(
+    "the service answered {raw_code}{}{} (HTTP {status}{})",
+    sub_code_part(.sub_code),
+    message_part(.sub_msg, .message),
+    request_id_part(.request_id)
+)]
 pub struct ServiceError<C> {
     pub(crate) code: C,
     pub(crate) raw_code: String,
@@ -253,7 +277,8 @@ impl<C: ErrorCode> ServiceError<C> {
         message: impl Into<String>,
         status: u16,
     ) -> Self {
-        let raw_code = raw_code.into();
+        let mut raw_code = raw_code.into();
+        truncate(&mut raw_code, MAX_ID_LEN);
         ServiceError {
             code: C::from_wire(&raw_code),
             raw_code,
@@ -311,6 +336,28 @@ impl<C: ErrorCode> ServiceError<C> {
         self.sub_msg.as_deref()
     }
 
+    /// Removes `secrets` from every text the service sent, then bounds each text's length.
+    pub(crate) fn sanitized(mut self, secrets: &Secrets) -> Self {
+        let ids = [&mut self.request_id, &mut self.host_id];
+        for text in ids.into_iter().flatten() {
+            secrets.scrub(text);
+            truncate(text, MAX_ID_LEN);
+        }
+        secrets.scrub(&mut self.message);
+        truncate(&mut self.message, MAX_MESSAGE_LEN);
+        let optional = [
+            &mut self.recommend,
+            &mut self.access_denied_detail,
+            &mut self.sub_code,
+            &mut self.sub_msg,
+        ];
+        for text in optional.into_iter().flatten() {
+            secrets.scrub(text);
+            truncate(text, MAX_MESSAGE_LEN);
+        }
+        self
+    }
+
     /// Converts to another product's code type.
     pub fn map_code<D: ErrorCode>(self) -> ServiceError<D> {
         ServiceError {
@@ -330,22 +377,23 @@ impl<C: ErrorCode> ServiceError<C> {
     }
 }
 
-impl<C: ErrorCode> fmt::Display for ServiceError<C> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "the service answered {}", self.raw_code)?;
-        if let Some(sub) = &self.sub_code {
-            write!(f, " ({sub})")?;
-        }
-        let message = self.sub_msg.as_deref().unwrap_or(&self.message);
-        if !message.is_empty() {
-            write!(f, ": {message}")?;
-        }
-        write!(f, " (HTTP {}", self.status)?;
-        if let Some(id) = &self.request_id {
-            write!(f, ", request id {id}")?;
-        }
-        f.write_str(")")
+fn sub_code_part(sub_code: &Option<String>) -> String {
+    sub_code
+        .as_deref()
+        .map_or_else(String::new, |sub| format!(" ({sub})"))
+}
+
+fn message_part(sub_msg: &Option<String>, message: &str) -> String {
+    let message = sub_msg.as_deref().unwrap_or(message);
+    if message.is_empty() {
+        String::new()
+    } else {
+        format!(": {message}")
     }
 }
 
-impl<C: ErrorCode> StdError for ServiceError<C> {}
+fn request_id_part(request_id: &Option<String>) -> String {
+    request_id
+        .as_deref()
+        .map_or_else(String::new, |id| format!(", request id {id}"))
+}

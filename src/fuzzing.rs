@@ -2,30 +2,33 @@
 //! decoder of the crate, fed arbitrary bytes. Not part of the public API.
 
 use crate::aliyun::{endpoint::Product, envelope, linkwan, sms};
+use crate::redact::Secrets;
 use crate::top::{databank, envelope as top_envelope};
 
 /// Runs every Alibaba Cloud RPC decoder over `body`; returns how many accepted it.
 pub fn decode_aliyun(status: u16, body: &[u8]) -> usize {
     let linkwan = Product::LINKWAN;
     let sms = Product::DYSMSAPI;
+    let none = Secrets::default();
     [
         envelope::decode::<linkwan::SubmitJoinPermissionAuthOrderResponse, linkwan::ErrorCode>(
-            &linkwan, status, body,
+            &linkwan, status, body, &none,
         )
         .is_ok(),
         envelope::decode::<linkwan::GetJoinPermissionAuthOrderResponse, linkwan::ErrorCode>(
-            &linkwan, status, body,
+            &linkwan, status, body, &none,
         )
         .is_ok(),
         envelope::decode::<linkwan::GetOwnedJoinPermissionResponse, linkwan::ErrorCode>(
-            &linkwan, status, body,
+            &linkwan, status, body, &none,
         )
         .is_ok(),
         envelope::decode::<sms::CreateSmsAuthorizationLetterResponse, sms::ErrorCode>(
-            &sms, status, body,
+            &sms, status, body, &none,
         )
         .is_ok(),
-        envelope::decode::<serde_json::Value, crate::aliyun::ErrorCode>(&sms, status, body).is_ok(),
+        envelope::decode::<serde_json::Value, crate::aliyun::ErrorCode>(&sms, status, body, &none)
+            .is_ok(),
     ]
     .into_iter()
     .filter(|ok| *ok)
@@ -34,14 +37,16 @@ pub fn decode_aliyun(status: u16, body: &[u8]) -> usize {
 
 /// Runs every TOP decoder over `body`; returns how many accepted it.
 pub fn decode_top(status: u16, body: &[u8]) -> usize {
+    let none = Secrets::default();
     [
         top_envelope::decode::<databank::OpenAuthApplyResponse>(
             "alibaba.databank.open.auth.apply",
             status,
             body,
+            &none,
         )
         .is_ok(),
-        top_envelope::decode::<serde_json::Value>("taobao.time.get", status, body).is_ok(),
+        top_envelope::decode::<serde_json::Value>("taobao.time.get", status, body, &none).is_ok(),
     ]
     .into_iter()
     .filter(|ok| *ok)

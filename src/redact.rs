@@ -33,36 +33,101 @@ impl fmt::Debug for Secret {
     }
 }
 
-/// Replaces every occurrence of each secret in `text`: raw, percent-encoded once (as in a
-/// query) and twice (as in a string to sign that a gateway echoes back).
+/// Replaces every occurrence of each secret in `text`, in every form listed by [`Secrets`].
 pub(crate) fn scrub(text: &mut String, secrets: &[&str]) {
-    for secret in secrets.iter().filter(|s| s.len() >= 4) {
-        let once = crate::aliyun::sign::percent_encode(secret);
-        let twice = crate::aliyun::sign::percent_encode(&once);
-        for form in [twice.as_str(), once.as_str(), secret] {
-            if text.contains(form) {
-                *text = text.replace(form, REDACTED);
+    Secrets::new(secrets.iter().copied()).scrub(text);
+}
+
+/// Every secret value one call used (the AccessKey secret, the security token, the signature,
+/// the TOP `sign` and session, a Data Bank `sk`, ...), in every form a server may echo it
+/// back: raw, percent-encoded once (as sent in a query or form body) and twice (as in a string
+/// to sign), with lower-case hex digits, and JSON-escaped.
+///
+/// Values shorter than 4 bytes are not secrets worth the false positives.
+#[derive(Default)]
+pub(crate) struct Secrets {
+    /// Longest first, so that a form containing another is replaced whole.
+    forms: Vec<String>,
+}
+
+impl Secrets {
+    pub(crate) fn new<'a>(values: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut secrets = Secrets::default();
+        secrets.extend(values);
+        secrets
+    }
+
+    /// Adds more secret values.
+    pub(crate) fn extend<'a>(&mut self, values: impl IntoIterator<Item = &'a str>) {
+        use crate::aliyun::sign::percent_encode;
+        for value in values.into_iter().filter(|v| v.len() >= 4) {
+            let once = percent_encode(value);
+            let twice = percent_encode(&once);
+            let json = value
+                .replace('\\', "\\\\")
+                .replace('"', "\\\"")
+                .replace('/', "\\/");
+            for form in [
+                once.to_ascii_lowercase(),
+                twice.to_ascii_lowercase(),
+                once,
+                twice,
+                json,
+                value.to_owned(),
+            ] {
+                if !self.forms.contains(&form) {
+                    self.forms.push(form);
+                }
+            }
+        }
+        self.forms.sort_by_key(|f| std::cmp::Reverse(f.len()));
+    }
+
+    /// Replaces every form of every secret in `text`.
+    pub(crate) fn scrub(&self, text: &mut String) {
+        for form in &self.forms {
+            if text.contains(form.as_str()) {
+                *text = text.replace(form.as_str(), REDACTED);
             }
         }
     }
 }
 
+/// Longest text of one field (a message, a recommendation, a TOP `sub_msg`) kept in an error.
+pub(crate) const MAX_MESSAGE_LEN: usize = 1024;
+/// Longest code, request id or host id kept in an error.
+pub(crate) const MAX_ID_LEN: usize = 256;
+
+/// Cuts `text` to at most `max` bytes on a character boundary, marking the cut with `…`.
+pub(crate) fn truncate(text: &mut String, max: usize) {
+    if text.len() > max {
+        let mut end = max;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        text.truncate(end);
+        text.push('…');
+    }
+}
+
 /// Longest snippet of a body kept in an error.
-const SNIPPET_LEN: usize = 256;
+pub(crate) const SNIPPET_LEN: usize = 256;
 
 /// The start of a body, lossily decoded, truncated on a character boundary, with the values
 /// of secret-named JSON fields and query parameters replaced.
 pub(crate) fn snippet(body: &[u8]) -> String {
+    snippet_scrubbed(body, &Secrets::default())
+}
+
+/// [`snippet`], with `secrets` removed before the cut (so that no part of a secret that
+/// straddles the cut survives).
+pub(crate) fn snippet_scrubbed(body: &[u8], secrets: &Secrets) -> String {
     let head = &body[..body.len().min(SNIPPET_LEN * 4)];
     let text = String::from_utf8_lossy(head);
     let mut redacted = redact_text(&text);
+    secrets.scrub(&mut redacted);
     if redacted.len() > SNIPPET_LEN {
-        let mut end = SNIPPET_LEN;
-        while !redacted.is_char_boundary(end) {
-            end -= 1;
-        }
-        redacted.truncate(end);
-        redacted.push('…');
+        truncate(&mut redacted, SNIPPET_LEN);
     } else if body.len() > head.len() {
         redacted.push('…');
     }

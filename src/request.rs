@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use crate::redact::{is_secret, redact_text, REDACTED};
+use crate::redact::{is_secret, redact_text, Secrets, REDACTED};
 
 use crate::{Error, ErrorCode};
 
@@ -26,6 +26,8 @@ pub enum Idempotency {
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct Params {
     pairs: Vec<(Cow<'static, str>, String)>,
+    /// Values (or parts of values) that are secrets, such as the `sk` inside a JSON parameter.
+    secrets: Vec<String>,
 }
 
 impl fmt::Debug for Params {
@@ -35,7 +37,9 @@ impl fmt::Debug for Params {
             if is_secret(name) {
                 map.entry(&name, &REDACTED);
             } else {
-                map.entry(&name, &redact_text(value));
+                let mut shown = redact_text(value);
+                Secrets::new(self.secrets()).scrub(&mut shown);
+                map.entry(&name, &shown);
             }
         }
         map.finish()
@@ -58,6 +62,18 @@ impl Params {
         if let Some(v) = value.filter(|v| !v.is_empty()) {
             self.push(name, v);
         }
+    }
+
+    /// Declares `value` a secret carried inside a parameter (the `sk` of a Data Bank context
+    /// in a JSON parameter, say): whatever a server echoes back of it, in any encoding, is
+    /// removed from errors, and `Debug` never shows it.
+    pub fn mark_secret(&mut self, value: impl Into<String>) {
+        self.secrets.push(value.into());
+    }
+
+    /// The values declared with [`mark_secret`](Params::mark_secret).
+    pub fn secrets(&self) -> impl Iterator<Item = &str> {
+        self.secrets.iter().map(String::as_str)
     }
 
     /// The parameters as `(name, value)` pairs.

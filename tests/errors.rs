@@ -192,6 +192,37 @@ async fn linkwan_without_a_region_or_endpoint_is_refused_before_sending() {
     );
 }
 
+#[test]
+fn malformed_endpoints_are_refused_when_the_client_is_built() {
+    for bad in [
+        "http://exa mple.com",
+        "ftp://example.com",
+        "http://h/prefix",
+        "http://u:p@h",
+    ] {
+        let err = aliyun::Client::builder()
+            .credentials(Credentials::new("id", "secret"))
+            .endpoint_url(bad)
+            .build()
+            .unwrap_err();
+        assert!(
+            matches!(&err, Error::InvalidRequest { parameter, message, .. }
+                if parameter == "endpoint_url" && message.contains(bad)),
+            "{bad}: {err}"
+        );
+    }
+    let err = alibaba_openapi::top::Client::builder()
+        .app_key("k")
+        .app_secret("s")
+        .gateway_url("gw.api.taobao.com/router/rest")
+        .build()
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::InvalidRequest { parameter, .. } if parameter == "gateway_url"),
+        "{err}"
+    );
+}
+
 #[tokio::test]
 async fn secret_less_clients_are_refused() {
     let err = aliyun::Client::builder()

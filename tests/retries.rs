@@ -225,7 +225,8 @@ async fn a_deadline_bounds_all_retries() {
         .await
         .unwrap_err();
     assert!(err.is_timeout(), "{err:?}");
-    assert!(err.to_string().contains("deadline"), "{err}");
+    let cause = std::error::Error::source(&err).expect("the timeout says what passed");
+    assert!(cause.to_string().contains("deadline"), "{cause}");
     assert!(of(&emulator, "GetOwnedJoinPermission").len() < 10);
 }
 

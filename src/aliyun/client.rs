@@ -7,12 +7,13 @@ use std::time::Instant;
 
 use tracing::Instrument;
 
-use super::endpoint::{normalize, Overrides};
+use super::endpoint::{parse_endpoint, Overrides};
 use super::wire::{self, SignatureVersion, Unsigned};
 use super::{envelope, Action, ErrorCode, Params};
 use crate::credentials::{Credentials, DefaultChain, ProvideCredentials};
 use crate::error::Error;
-use crate::transport::{AttemptFailure, CallOptions, Settings, Transport};
+use crate::redact::Secrets;
+use crate::transport::{record_outcome, AttemptFailure, CallOptions, Settings, Transport};
 
 /// Environment variable naming the default region.
 const ENV_REGION: &str = "ALIBABA_CLOUD_REGION_ID";
@@ -93,22 +94,24 @@ impl Client {
         action: &A,
         options: &CallOptions,
     ) -> Result<A::Output, Error<A::ErrorCode>> {
-        let inner = &self.inner;
-        let span = tracing::info_span!(
+        let span = call_span!(
             "alibaba_openapi.call",
             product = action.product().name(),
-            action = action.action(),
+            action = action.action()
         );
-        inner
+        self.inner
             .transport
-            .call(options, action.idempotency(), |_| self.attempt(action))
-            .instrument(span)
+            .call(options, action.idempotency(), |_| {
+                self.attempt(action, &span)
+            })
+            .instrument(span.clone())
             .await
     }
 
     async fn attempt<A: Action>(
         &self,
         action: &A,
+        call: &tracing::Span,
     ) -> Result<A::Output, AttemptFailure<A::ErrorCode>> {
         let inner = &self.inner;
         let product = action.product();
@@ -146,11 +149,19 @@ impl Client {
             action: action.action(),
             version,
             params: &params,
-            location: action.param_location(),
+            location: product
+                .param_location_for(version)
+                .unwrap_or_else(|| action.param_location()),
             now: inner.transport.now(),
             nonce: &nonce,
         }
         .sign(self.signature_version, &credentials);
+        let mut secrets = Secrets::new([
+            credentials.access_key_secret(),
+            credentials.security_token().unwrap_or_default(),
+            signed.signature.as_str(),
+        ]);
+        secrets.extend(params.secrets());
 
         let started = Instant::now();
         let mut request = inner.transport.http().post(signed.url);
@@ -161,23 +172,16 @@ impl Client {
             request = request.body(body);
         }
         let response = inner.transport.execute(request).await?;
-        let span = tracing::Span::current();
-        span.record("status", response.status);
-        span.record("latency_ms", started.elapsed().as_millis() as u64);
-        envelope::decode(product, response.status, &response.body).map_err(|e| {
-            let secret = credentials.access_key_secret();
-            let error = e.scrub(&[secret, credentials.security_token().unwrap_or_default()]);
-            if let Some(id) = error.request_id() {
-                span.record("request_id", id);
-            }
-            tracing::debug!(error = %error, "attempt failed");
-            AttemptFailure {
-                error,
-                not_sent: false,
-                retry_after: response.retry_after,
-                server_date: response.date,
-            }
-        })
+        let decoded = envelope::decode(product, response.status, &response.body, &secrets);
+        let request_id = match &decoded {
+            Ok(d) => d.request_id.as_deref(),
+            Err(e) => e.request_id(),
+        };
+        record_outcome(call, response.status, started, request_id);
+        match decoded {
+            Ok(decoded) => Ok(decoded.output),
+            Err(error) => Err(AttemptFailure::answered(error, &response)),
+        }
     }
 }
 
@@ -188,6 +192,7 @@ pub struct ClientBuilder {
     signature_version: SignatureVersion,
     credentials: Option<Arc<dyn ProvideCredentials>>,
     invalid_credentials: Option<crate::credentials::CredentialsError>,
+    /// As given: parsed when the client is built.
     endpoint_url: Option<String>,
     versions: HashMap<String, String>,
     transport: Settings,
@@ -238,10 +243,11 @@ impl ClientBuilder {
     }
 
     /// Sends every product's requests to this URL (`https://host`, `http://127.0.0.1:8080`
-    /// or a bare host), ahead of `ALIBABA_CLOUD_ENDPOINT_URL_<PRODUCT>` and
-    /// `ALIBABA_CLOUD_ENDPOINT_URL`.
+    /// or a bare host, which means HTTPS), ahead of `ALIBABA_CLOUD_ENDPOINT_URL_<PRODUCT>` and
+    /// `ALIBABA_CLOUD_ENDPOINT_URL`. Checked by [`build`](ClientBuilder::build): a value that
+    /// is not a scheme, a host and an optional port is refused there.
     pub fn endpoint_url(mut self, url: impl AsRef<str>) -> Self {
-        self.endpoint_url = Some(normalize(url.as_ref()));
+        self.endpoint_url = Some(url.as_ref().to_owned());
         self
     }
 
@@ -257,8 +263,8 @@ impl ClientBuilder {
 
     /// Builds the client, reading the environment for what was not set.
     ///
-    /// Fails when static credentials lack an ID or a secret, or the HTTP client cannot be
-    /// created.
+    /// Fails when static credentials lack an ID or a secret, an endpoint URL (from the builder
+    /// or `ALIBABA_CLOUD_ENDPOINT_URL*`) is not one, or the HTTP client cannot be created.
     pub fn build(self) -> Result<Client, Error<ErrorCode>> {
         self.build_with(
             &|name| std::env::var(name).ok(),
@@ -280,8 +286,11 @@ impl ClientBuilder {
             Some(provider) => provider,
             None => Arc::new(DefaultChain::new()),
         };
-        let mut overrides = Overrides::from_vars(vars);
-        overrides.builder = self.endpoint_url;
+        let mut overrides = Overrides::from_vars(vars)?;
+        overrides.builder = self
+            .endpoint_url
+            .map(|url| parse_endpoint(&url, "endpoint_url"))
+            .transpose()?;
         let region = self
             .region
             .or_else(|| lookup(ENV_REGION))
@@ -307,5 +316,27 @@ impl ClientBuilder {
             }),
             signature_version: self.signature_version,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_malformed_endpoint_variable_is_refused_naming_the_variable() {
+        let vars = [(
+            "ALIBABA_CLOUD_ENDPOINT_URL_LINKWAN".to_owned(),
+            "http://linkwan .example".to_owned(),
+        )];
+        let err = Client::builder()
+            .credentials(Credentials::new("id", "secret"))
+            .build_with(&|_| None, vars.into_iter())
+            .unwrap_err();
+        assert!(
+            matches!(&err, Error::InvalidRequest { parameter, .. }
+                if parameter == "ALIBABA_CLOUD_ENDPOINT_URL_LINKWAN"),
+            "{err}"
+        );
     }
 }

@@ -4,6 +4,9 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 
+use super::ErrorCode;
+use crate::Error;
+
 /// Environment variable that overrides the endpoint of every product.
 pub(crate) const ENV_ENDPOINT_URL: &str = "ALIBABA_CLOUD_ENDPOINT_URL";
 
@@ -15,6 +18,8 @@ pub struct Product {
     version: Cow<'static, str>,
     endpoint: EndpointRule,
     success_code: Option<&'static str>,
+    /// Older API versions that carry every action's parameters in a form body.
+    body_versions: &'static [&'static str],
 }
 
 #[derive(Clone, PartialEq, Eq)]
@@ -36,6 +41,7 @@ impl Product {
         version: Cow::Borrowed("2019-03-01"),
         endpoint: EndpointRule::Regional,
         success_code: None,
+        body_versions: &["2018-12-30"],
     };
 
     /// Short Message Service (Dysmsapi), API version `2017-05-25`, at `dysmsapi.aliyuncs.com`
@@ -57,6 +63,7 @@ impl Product {
             ],
         },
         success_code: Some("OK"),
+        body_versions: &[],
     };
 
     /// A product this crate does not know: served at `<code>.<region>.aliyuncs.com` unless an
@@ -72,6 +79,7 @@ impl Product {
                 version,
                 endpoint: EndpointRule::Regional,
                 success_code: None,
+                body_versions: &[],
             },
         }
     }
@@ -96,6 +104,15 @@ impl Product {
     /// The API version sent as `Version`.
     pub fn version(&self) -> &str {
         &self.version
+    }
+
+    /// Where every action's parameters travel in API version `version`, when the version
+    /// decides it: LinkWAN `2018-12-30` carries them in a form body, where `2019-03-01`
+    /// carries them in the query.
+    pub(crate) fn param_location_for(&self, version: &str) -> Option<super::ParamLocation> {
+        self.body_versions
+            .contains(&version)
+            .then_some(super::ParamLocation::Body)
     }
 
     /// The `Code` value a successful body carries, for products that report business failures
@@ -144,20 +161,23 @@ pub(crate) struct Overrides {
 }
 
 impl Overrides {
-    /// Captures the environment's overrides.
-    pub(crate) fn from_vars(vars: impl Iterator<Item = (String, String)>) -> Self {
+    /// Captures the environment's overrides, refusing one that is not an endpoint URL.
+    pub(crate) fn from_vars(
+        vars: impl Iterator<Item = (String, String)>,
+    ) -> Result<Self, Error<ErrorCode>> {
         let mut overrides = Overrides::default();
         for (name, value) in vars {
             if value.trim().is_empty() {
                 continue;
             }
             if name == ENV_ENDPOINT_URL {
-                overrides.global = Some(normalize(&value));
+                overrides.global = Some(parse_endpoint(&value, &name)?);
             } else if name.starts_with(ENV_ENDPOINT_URL) {
-                overrides.per_product.insert(name, normalize(&value));
+                let url = parse_endpoint(&value, &name)?;
+                overrides.per_product.insert(name, url);
             }
         }
-        overrides
+        Ok(overrides)
     }
 
     /// The endpoint for `product`: builder override, then the product's variable, then the
@@ -171,7 +191,8 @@ impl Overrides {
     }
 }
 
-/// Accepts `host`, `host:port` or a full URL, without a trailing slash.
+/// Accepts `host`, `host:port` or a full URL, without a trailing slash (the STS endpoint of
+/// the credential providers; the clients use [`parse_endpoint`]).
 pub(crate) fn normalize(url: &str) -> String {
     let url = url.trim().trim_end_matches('/');
     if url.contains("://") {
@@ -179,6 +200,39 @@ pub(crate) fn normalize(url: &str) -> String {
     } else {
         format!("https://{url}")
     }
+}
+
+/// Parses an endpoint given as `host`, `host:port` or an `http(s)://` URL with no path,
+/// query, fragment or user info, into `scheme://host[:port]`. `source` names where the value
+/// came from (the builder setting or the environment variable), for the error.
+pub(crate) fn parse_endpoint(value: &str, source: &str) -> Result<String, Error<ErrorCode>> {
+    let trimmed = value.trim();
+    let full = if trimmed.contains("://") {
+        trimmed.to_owned()
+    } else {
+        format!("https://{trimmed}")
+    };
+    let bad = |why: String| Error::invalid(source, format!("{why}, got {trimmed:?}"));
+    let url = url::Url::parse(&full).map_err(|e| {
+        bad(format!(
+            "must be an endpoint URL such as `https://host` ({e})"
+        ))
+    })?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(bad("must be an http:// or https:// URL".to_owned()));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(bad("must name a host".to_owned()));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(bad("must not carry user information".to_owned()));
+    }
+    if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
+        return Err(bad(
+            "must be only a scheme, a host and a port: RPC calls go to the path `/`".to_owned(),
+        ));
+    }
+    Ok(url.origin().ascii_serialization())
 }
 
 #[cfg(test)]
@@ -216,7 +270,7 @@ mod tests {
             ("UNRELATED", "x"),
         ]
         .map(|(k, v)| (k.to_owned(), v.to_owned()));
-        let mut o = Overrides::from_vars(vars.into_iter());
+        let mut o = Overrides::from_vars(vars.into_iter()).unwrap();
         let linkwan = Product::LINKWAN;
         let sms = Product::DYSMSAPI;
         assert_eq!(
@@ -226,5 +280,28 @@ mod tests {
         assert_eq!(o.resolve(&sms, None).as_deref(), Some("http://global:1"));
         o.builder = Some("http://builder".into());
         assert_eq!(o.resolve(&linkwan, None).as_deref(), Some("http://builder"));
+    }
+
+    #[test]
+    fn endpoints_are_parsed_and_bad_ones_refused_naming_their_source() {
+        let ok = |v| parse_endpoint(v, "endpoint_url").unwrap();
+        assert_eq!(ok("linkwan.example"), "https://linkwan.example");
+        assert_eq!(ok(" http://127.0.0.1:8080/ "), "http://127.0.0.1:8080");
+        assert_eq!(ok("https://example.com:443"), "https://example.com");
+        for bad in [
+            "http://",
+            "ftp://example.com",
+            "http://exa mple.com",
+            "http://user:pw@example.com",
+            "http://example.com/prefix",
+            "http://example.com/?a=1",
+            "http://example.com:99999",
+        ] {
+            let err = parse_endpoint(bad, "ALIBABA_CLOUD_ENDPOINT_URL_LINKWAN").unwrap_err();
+            assert!(
+                matches!(&err, Error::InvalidRequest { parameter, .. } if parameter == "ALIBABA_CLOUD_ENDPOINT_URL_LINKWAN"),
+                "{bad}: {err:?}"
+            );
+        }
     }
 }

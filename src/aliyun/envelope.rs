@@ -7,9 +7,11 @@ use serde::Deserialize;
 
 use super::endpoint::Product;
 use crate::error::{Error, ErrorCode, ServiceError};
+use crate::redact::Secrets;
+use crate::transport::Decoded;
 
-/// What tells success from failure in a body, read before the typed output. Every other field
-/// is skipped without allocating.
+/// What tells success from failure in a body, read before the typed output, and the request
+/// id. Every other field is skipped without allocating.
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct Markers {
@@ -17,6 +19,8 @@ struct Markers {
     code: Option<String>,
     #[serde(rename = "Success", deserialize_with = "crate::decode::opt_bool")]
     success: Option<bool>,
+    #[serde(rename = "RequestId", deserialize_with = "crate::decode::opt_string")]
+    request_id: Option<String>,
 }
 
 /// The fields an error answer may carry, read only when the answer is an error.
@@ -39,21 +43,25 @@ struct Envelope {
     access_denied_detail: Option<serde_json::Value>,
 }
 
-/// Decodes an answer into the action's output, or into the error it reports.
-pub(crate) fn decode<T, C>(product: &Product, status: u16, body: &[u8]) -> Result<T, Error<C>>
+/// Decodes an answer into the action's output, or into the error it reports, with `secrets`
+/// removed from whatever of the body the error keeps.
+pub(crate) fn decode<T, C>(
+    product: &Product,
+    status: u16,
+    body: &[u8],
+    secrets: &Secrets,
+) -> Result<Decoded<T>, Error<C>>
 where
     T: serde::de::DeserializeOwned,
     C: ErrorCode,
 {
     let markers: Markers = match serde_json::from_slice(body) {
         Ok(markers) => markers,
+        // An error status without a JSON body: a proxy's HTML page, typically.
+        Err(_) if status >= 400 => return Err(Error::http_status(status, body, secrets)),
         Err(e) => {
-            let what = if status >= 400 {
-                format!("HTTP {status} with a body that is not a JSON error ({e})")
-            } else {
-                format!("the body is not the expected JSON ({e})")
-            };
-            return Err(Error::decode(status, what, body));
+            let what = format!("the body is not the expected JSON ({e})");
+            return Err(Error::decode(status, what, body, secrets));
         }
     };
     let failed_code = match (&markers.code, product.success_code()) {
@@ -66,27 +74,37 @@ where
         let envelope = serde_json::from_slice(body).unwrap_or_else(|_| Envelope {
             code: markers.code,
             success: markers.success,
+            request_id: markers.request_id,
             ..Envelope::default()
         });
-        return Err(service_error(envelope, status, body));
+        return Err(service_error(envelope, status, body, secrets));
     }
-    serde_json::from_slice(body).map_err(|e| {
-        Error::decode(
+    match serde_json::from_slice(body) {
+        Ok(output) => Ok(Decoded {
+            output,
+            request_id: markers.request_id.map(|id| id.trim().to_owned()),
+        }),
+        Err(e) => Err(Error::decode(
             status,
             format!("the answer does not have the documented shape ({e})"),
             body,
-        )
-    })
+            secrets,
+        )),
+    }
 }
 
-fn service_error<C: ErrorCode>(envelope: Envelope, status: u16, body: &[u8]) -> Error<C> {
+fn service_error<C: ErrorCode>(
+    envelope: Envelope,
+    status: u16,
+    body: &[u8],
+    secrets: &Secrets,
+) -> Error<C> {
     let Some(code) = envelope.code.filter(|c| !c.is_empty()) else {
-        let what = if status >= 400 {
-            format!("HTTP {status} without an error code")
-        } else {
-            "\"Success\": false without an error code".to_owned()
-        };
-        return Error::decode(status, what, body);
+        if status >= 400 {
+            return Error::http_status(status, body, secrets);
+        }
+        let what = "\"Success\": false without an error code";
+        return Error::decode(status, what, body, secrets);
     };
     let mut e = ServiceError::new(code, envelope.message.unwrap_or_default(), status);
     e.transient |= matches!(e.raw_code.as_str(), "ServiceUnavailable" | "InternalError");
@@ -101,5 +119,5 @@ fn service_error<C: ErrorCode>(envelope: Envelope, status: u16, body: &[u8]) -> 
         serde_json::Value::String(s) => s,
         other => other.to_string(),
     });
-    Error::Service(Box::new(e))
+    Error::Service(Box::new(e.sanitized(secrets)))
 }

@@ -45,6 +45,8 @@ pub(crate) struct SignedRequest {
     pub(crate) headers: Vec<(&'static str, String)>,
     /// A form body, when the action's parameters travel in one.
     pub(crate) body: Option<String>,
+    /// The signature (v1 Base64, V3 hex), to scrub from anything a server echoes back.
+    pub(crate) signature: String,
 }
 
 /// The content type of a form body.
@@ -104,7 +106,12 @@ impl Unsigned<'_> {
             Some(_) => vec![("content-type", FORM.to_owned())],
             None => Vec::new(),
         };
-        SignedRequest { url, headers, body }
+        SignedRequest {
+            url,
+            headers,
+            body,
+            signature,
+        }
     }
 
     fn sign_v3(&self, credentials: &Credentials) -> SignedRequest {
@@ -159,6 +166,7 @@ impl Unsigned<'_> {
             url: self.url_with(&query),
             headers,
             body,
+            signature,
         }
     }
 

@@ -10,8 +10,8 @@ use super::sign::{self, SignMethod};
 use super::{envelope, ErrorCode, Method, Params};
 use crate::aliyun::sign::percent_encode_into;
 use crate::error::Error;
-use crate::redact::{Secret, REDACTED};
-use crate::transport::{AttemptFailure, CallOptions, Settings, Transport};
+use crate::redact::{Secret, Secrets, REDACTED};
+use crate::transport::{record_outcome, AttemptFailure, CallOptions, Settings, Transport};
 
 /// The default gateway.
 pub const DEFAULT_GATEWAY_URL: &str = "https://gw.api.taobao.com/router/rest";
@@ -88,18 +88,20 @@ impl Client {
         request: &M,
         options: &CallOptions,
     ) -> Result<M::Output, Error<ErrorCode>> {
-        let inner = &self.inner;
-        let span = tracing::info_span!("alibaba_openapi.top_call", method = request.method());
-        inner
+        let span = call_span!("alibaba_openapi.top_call", method = request.method());
+        self.inner
             .transport
-            .call(options, request.idempotency(), |_| self.attempt(request))
-            .instrument(span)
+            .call(options, request.idempotency(), |_| {
+                self.attempt(request, &span)
+            })
+            .instrument(span.clone())
             .await
     }
 
     async fn attempt<M: Method>(
         &self,
         request: &M,
+        call: &tracing::Span,
     ) -> Result<M::Output, AttemptFailure<ErrorCode>> {
         let inner = &self.inner;
         let mut business = Params::new();
@@ -122,6 +124,9 @@ impl Client {
             system.iter().copied().chain(business.iter()),
         );
         system.push(("sign", &sign));
+        let session = inner.session.as_ref().map_or("", |s| s.0.as_str());
+        let mut secrets = Secrets::new([inner.app_secret.0.as_str(), session, sign.as_str()]);
+        secrets.extend(business.secrets());
 
         let mut url = String::with_capacity(inner.gateway_url.len() + 256);
         url.push_str(&inner.gateway_url);
@@ -145,24 +150,40 @@ impl Client {
             )
             .body(body);
         let response = inner.transport.execute(http).await?;
-        let span = tracing::Span::current();
-        span.record("status", response.status);
-        span.record("latency_ms", started.elapsed().as_millis() as u64);
-        envelope::decode(request.method(), response.status, &response.body).map_err(|e| {
-            let session = inner.session.as_ref().map_or("", |s| s.0.as_str());
-            let error = e.scrub(&[&inner.app_secret.0, session]);
-            if let Some(id) = error.request_id() {
-                span.record("request_id", id);
-            }
-            tracing::debug!(error = %error, "attempt failed");
-            AttemptFailure {
-                error,
-                not_sent: false,
-                retry_after: response.retry_after,
-                server_date: response.date,
-            }
-        })
+        let decoded = envelope::decode(request.method(), response.status, &response.body, &secrets);
+        let request_id = match &decoded {
+            Ok(d) => d.request_id.as_deref(),
+            Err(e) => e.request_id(),
+        };
+        record_outcome(call, response.status, started, request_id);
+        match decoded {
+            Ok(decoded) => Ok(decoded.output),
+            Err(error) => Err(AttemptFailure::answered(error, &response)),
+        }
     }
+}
+
+/// Parses a gateway URL: `http(s)://host[:port]/path`, with no user information or fragment.
+/// `source` names where it came from, for the error.
+fn parse_gateway_url(value: &str, source: &str) -> Result<String, Error<ErrorCode>> {
+    let trimmed = value.trim();
+    let bad = |why: String| Error::invalid(source, format!("{why}, got {trimmed:?}"));
+    let url = url::Url::parse(trimmed).map_err(|e| {
+        bad(format!(
+            "must be a gateway URL such as `{DEFAULT_GATEWAY_URL}` ({e})"
+        ))
+    })?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none_or(str::is_empty) {
+        return Err(bad(
+            "must be an http:// or https:// URL with a host".to_owned()
+        ));
+    }
+    if !url.username().is_empty() || url.password().is_some() || url.fragment().is_some() {
+        return Err(bad(
+            "must not carry user information or a fragment".to_owned()
+        ));
+    }
+    Ok(url.into())
 }
 
 /// Appends `name=value` pairs joined by `&`, each side percent-encoded.
@@ -228,7 +249,7 @@ impl ClientBuilder {
     }
 
     /// The gateway URL (default: `TOP_GATEWAY_URL`, else
-    /// `https://gw.api.taobao.com/router/rest`).
+    /// `https://gw.api.taobao.com/router/rest`). Checked by [`build`](ClientBuilder::build).
     pub fn gateway_url(mut self, url: impl Into<String>) -> Self {
         self.gateway_url = Some(url.into());
         self
@@ -237,7 +258,8 @@ impl ClientBuilder {
     transport_setters!();
 
     /// Builds the client, reading `TOP_APP_KEY`, `TOP_APP_SECRET`, `TOP_SESSION` and
-    /// `TOP_GATEWAY_URL` for what was not set. Fails when the app key or secret is missing.
+    /// `TOP_GATEWAY_URL` for what was not set. Fails when the app key or secret is missing, or
+    /// the gateway URL (from the builder or `TOP_GATEWAY_URL`) is not an http(s) URL.
     pub fn build(self) -> Result<Client, Error<ErrorCode>> {
         self.build_with(&|name| std::env::var(name).ok())
     }
@@ -268,17 +290,11 @@ impl ClientBuilder {
             .session
             .or_else(|| lookup(ENV_SESSION).map(Secret))
             .filter(|s| !s.0.is_empty());
-        let gateway_url = self
-            .gateway_url
-            .or_else(|| lookup(ENV_GATEWAY_URL))
-            .unwrap_or_else(|| DEFAULT_GATEWAY_URL.to_owned());
-        let gateway_url = gateway_url.trim().to_owned();
-        if !(gateway_url.starts_with("https://") || gateway_url.starts_with("http://")) {
-            return Err(Error::invalid(
-                "gateway_url",
-                format!("must be an http(s) URL, got {gateway_url:?}"),
-            ));
-        }
+        let gateway_url = match (self.gateway_url, lookup(ENV_GATEWAY_URL)) {
+            (Some(url), _) => parse_gateway_url(&url, "gateway_url")?,
+            (None, Some(url)) => parse_gateway_url(&url, ENV_GATEWAY_URL)?,
+            (None, None) => DEFAULT_GATEWAY_URL.to_owned(),
+        };
         Ok(Client {
             inner: Arc::new(Inner {
                 transport: Transport::new(self.transport)?,
@@ -304,6 +320,20 @@ mod tests {
             .unwrap_err();
         assert!(
             matches!(&err, Error::Credentials { message } if message.contains(ENV_APP_SECRET)),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_malformed_gateway_variable_is_refused_naming_the_variable() {
+        let env = |name: &str| (name == ENV_GATEWAY_URL).then(|| "http://[::1".to_owned());
+        let err = Client::builder()
+            .app_key("k")
+            .app_secret("s")
+            .build_with(&env)
+            .unwrap_err();
+        assert!(
+            matches!(&err, Error::InvalidRequest { parameter, .. } if parameter == ENV_GATEWAY_URL),
             "{err}"
         );
     }

@@ -7,6 +7,8 @@ use serde_json::value::RawValue;
 
 use super::ErrorCode;
 use crate::error::{Error, ServiceError};
+use crate::redact::Secrets;
+use crate::transport::Decoded;
 
 #[derive(Deserialize)]
 struct ErrorResponse {
@@ -30,48 +32,58 @@ pub(crate) fn response_key(method: &str) -> String {
     key
 }
 
-/// Decodes an answer into the method's output, or into the error it reports.
+/// The request id of a successful answer, read beside the typed output.
+#[derive(Deserialize)]
+struct RequestId {
+    #[serde(default, deserialize_with = "crate::decode::opt_string")]
+    request_id: Option<String>,
+}
+
+/// Decodes an answer into the method's output, or into the error it reports, with `secrets`
+/// removed from whatever of the body the error keeps.
 pub(crate) fn decode<T: serde::de::DeserializeOwned>(
     method: &str,
     status: u16,
     body: &[u8],
-) -> Result<T, Error<ErrorCode>> {
-    let top: BTreeMap<&str, &RawValue> = serde_json::from_slice(body).map_err(|e| {
-        Error::decode(
-            status,
-            format!("the body is not a TOP JSON answer ({e})"),
-            body,
-        )
-    })?;
+    secrets: &Secrets,
+) -> Result<Decoded<T>, Error<ErrorCode>> {
+    let top: BTreeMap<&str, &RawValue> = match serde_json::from_slice(body) {
+        Ok(top) => top,
+        // An error status without a JSON body: a proxy's HTML page, typically.
+        Err(_) if status >= 400 => return Err(Error::http_status(status, body, secrets)),
+        Err(e) => {
+            let what = format!("the body is not a TOP JSON answer ({e})");
+            return Err(Error::decode(status, what, body, secrets));
+        }
+    };
     if let Some(raw) = top.get("error_response") {
-        return Err(service_error(raw, status, body));
+        return Err(service_error(raw, status, body, secrets));
     }
     let key = response_key(method);
     let Some(raw) = top.get(key.as_str()) else {
-        return Err(Error::decode(
-            status,
-            format!("the answer has neither `{key}` nor `error_response`"),
-            body,
-        ));
+        if status >= 400 {
+            return Err(Error::http_status(status, body, secrets));
+        }
+        let what = format!("the answer has neither `{key}` nor `error_response`");
+        return Err(Error::decode(status, what, body, secrets));
     };
-    serde_json::from_str(raw.get()).map_err(|e| {
-        Error::decode(
-            status,
-            format!("`{key}` does not have the documented shape ({e})"),
-            body,
-        )
-    })
+    let output = serde_json::from_str(raw.get()).map_err(|e| {
+        let what = format!("`{key}` does not have the documented shape ({e})");
+        Error::decode(status, what, body, secrets)
+    })?;
+    let request_id = serde_json::from_str::<RequestId>(raw.get())
+        .ok()
+        .and_then(|r| r.request_id)
+        .map(|id| id.trim().to_owned());
+    Ok(Decoded { output, request_id })
 }
 
-fn service_error(raw: &RawValue, status: u16, body: &[u8]) -> Error<ErrorCode> {
+fn service_error(raw: &RawValue, status: u16, body: &[u8], secrets: &Secrets) -> Error<ErrorCode> {
     let e: ErrorResponse = match serde_json::from_str(raw.get()) {
         Ok(e) => e,
         Err(err) => {
-            return Error::decode(
-                status,
-                format!("`error_response` is not understood ({err})"),
-                body,
-            )
+            let what = format!("`error_response` is not understood ({err})");
+            return Error::decode(status, what, body, secrets);
         }
     };
     let code = e.code.unwrap_or_default();
@@ -82,7 +94,7 @@ fn service_error(raw: &RawValue, status: u16, body: &[u8]) -> Error<ErrorCode> {
     service.sub_code = e.sub_code;
     service.sub_msg = e.sub_msg;
     service.request_id = e.request_id.map(|id| id.trim().to_owned());
-    Error::Service(Box::new(service))
+    Error::Service(Box::new(service.sanitized(secrets)))
 }
 
 #[cfg(test)]

@@ -86,6 +86,9 @@ error_codes! {
         ForbiddenRequest = "42",
         /// 43, Parameter Error.
         ParameterError = "43",
+        /// 50, Remote service error: what the `alibaba.databank.open.auth.apply` page shows
+        /// for a business service that refused the call (other pages use 15); see the sub code.
+        RemoteServiceError50 = "50",
         /// 53, Insufficient Security Level.
         InsufficientSecurityLevel = "53",
     }

@@ -27,13 +27,22 @@ pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(10);
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 10 * 1024 * 1024;
 
 /// How the HTTP layer behaves. Every client builder exposes these settings.
+///
+/// One attempt of a call is bounded three ways: connecting may take at most
+/// `connect_timeout`; no single read may wait longer than `read_timeout`; and the whole
+/// attempt (connecting, sending, the status line, headers and the last byte of the body)
+/// ends after `attempt_timeout`, by default `connect_timeout + read_timeout`, so a server
+/// that drips a byte every few seconds cannot hold a call for long.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct TransportConfig {
     /// Time allowed to establish a connection (default 5 s).
     pub connect_timeout: Duration,
-    /// Time allowed between reads of a response (default 10 s).
+    /// Longest wait for any one read of an answer (default 10 s).
     pub read_timeout: Duration,
+    /// Bound on one whole attempt, connecting included (default: `None`, meaning
+    /// `connect_timeout + read_timeout`, 15 s).
+    pub attempt_timeout: Option<Duration>,
     /// Largest response body accepted (default 10 MiB).
     pub max_response_bytes: usize,
 }
@@ -43,9 +52,24 @@ impl Default for TransportConfig {
         TransportConfig {
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             read_timeout: DEFAULT_READ_TIMEOUT,
+            attempt_timeout: None,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
         }
     }
+}
+
+impl TransportConfig {
+    /// The bound on one whole attempt.
+    pub fn effective_attempt_timeout(&self) -> Duration {
+        self.attempt_timeout
+            .unwrap_or(self.connect_timeout + self.read_timeout)
+    }
+}
+
+/// A decoded successful answer and its request id.
+pub(crate) struct Decoded<T> {
+    pub(crate) output: T,
+    pub(crate) request_id: Option<String>,
 }
 
 /// What a client builder collects for its transport.
@@ -66,9 +90,17 @@ macro_rules! transport_setters {
             self
         }
 
-        /// Time allowed between reads of a response (default 10 s).
+        /// Longest wait for any one read of an answer (default 10 s). With the connect
+        /// timeout it also sets the default bound on a whole attempt (their sum).
         pub fn read_timeout(mut self, timeout: std::time::Duration) -> Self {
             self.transport.config.read_timeout = timeout;
+            self
+        }
+
+        /// Bounds one whole attempt: connecting, sending and reading the complete answer
+        /// (default: connect timeout + read timeout, 15 s). Each retry gets its own.
+        pub fn attempt_timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.transport.config.attempt_timeout = Some(timeout);
             self
         }
 
@@ -92,12 +124,49 @@ macro_rules! transport_setters {
         }
 
         /// Sends through this `reqwest::Client` (and its connection pool) instead of our own;
-        /// its own connect timeout then applies.
+        /// its own connect timeout then applies, and ours bound each read and each attempt.
+        ///
+        /// Build it with `.redirect(reqwest::redirect::Policy::none())`: a signed call must
+        /// not be re-sent to another host. Should it follow a redirect anyway, the answer is
+        /// discarded and the call fails with [`Error::Redirect`](crate::Error::Redirect).
         pub fn http_client(mut self, client: reqwest::Client) -> Self {
             self.transport.http = Some(client);
             self
         }
     };
+}
+
+/// The span of one call, with the fields every attempt records on it: `attempts`, `status`,
+/// `latency_ms` and `request_id` (of the last attempt), declared up front so that they are
+/// kept at INFO, where the per-attempt spans (DEBUG) are off.
+macro_rules! call_span {
+    ($name:literal, $($field:tt)*) => {
+        tracing::info_span!(
+            $name,
+            $($field)*,
+            attempts = tracing::field::Empty,
+            status = tracing::field::Empty,
+            latency_ms = tracing::field::Empty,
+            request_id = tracing::field::Empty,
+        )
+    };
+}
+
+/// Records an answered attempt on the call's span and on the attempt's own.
+pub(crate) fn record_outcome(
+    call: &tracing::Span,
+    status: u16,
+    started: std::time::Instant,
+    request_id: Option<&str>,
+) {
+    let latency_ms = started.elapsed().as_millis() as u64;
+    for span in [call, &tracing::Span::current()] {
+        span.record("status", status);
+        span.record("latency_ms", latency_ms);
+        if let Some(id) = request_id {
+            span.record("request_id", id);
+        }
+    }
 }
 
 /// A response read in full, with the headers the retry logic reads.
@@ -123,7 +192,14 @@ pub(crate) struct Failure {
 enum FailureError {
     Timeout(BoxError),
     Transport(BoxError),
-    TooLarge { status: u16, limit: usize },
+    TooLarge {
+        status: u16,
+        limit: usize,
+    },
+    Redirect {
+        status: u16,
+        location: Option<String>,
+    },
 }
 
 impl Failure {
@@ -132,6 +208,7 @@ impl Failure {
         match self.error {
             FailureError::Timeout(source) => Error::Timeout { source },
             FailureError::Transport(source) => Error::Transport { source },
+            FailureError::Redirect { status, location } => Error::Redirect { status, location },
             FailureError::TooLarge { status, limit } => Error::Decode {
                 status,
                 message: format!(
@@ -185,6 +262,7 @@ impl Transport {
             None => reqwest::Client::builder()
                 .connect_timeout(config.connect_timeout)
                 .read_timeout(config.read_timeout)
+                .redirect(reqwest::redirect::Policy::none())
                 .user_agent(USER_AGENT)
                 .build()
                 .map_err(|e| Error::Transport {
@@ -227,13 +305,45 @@ impl Transport {
         retry::with_retries(policy, deadline, idempotency, &self.clock, attempt).await
     }
 
-    /// Sends a request and reads the whole answer, refusing bodies over the size cap.
+    /// Sends a request and reads the whole answer within the attempt timeout, refusing
+    /// bodies over the size cap and redirections.
     pub(crate) async fn execute(
         &self,
         request: reqwest::RequestBuilder,
     ) -> Result<HttpResponse, Failure> {
-        let mut response = self.bounded(request.send()).await?.map_err(classify)?;
+        let request = request.build().map_err(|e| Failure {
+            not_sent: true,
+            ..classify(e)
+        })?;
+        let limit = self.config.effective_attempt_timeout();
+        match tokio::time::timeout(limit, self.exchange(request)).await {
+            Ok(result) => result,
+            Err(_) => Err(Failure {
+                not_sent: false,
+                error: FailureError::Timeout(Box::new(AttemptElapsed(limit))),
+            }),
+        }
+    }
+
+    async fn exchange(&self, request: reqwest::Request) -> Result<HttpResponse, Failure> {
+        let sent_to = request.url().clone();
+        let mut response = self
+            .bounded(self.http.execute(request))
+            .await?
+            .map_err(classify)?;
         let status = response.status().as_u16();
+        if response.status().is_redirection() {
+            let location = response
+                .headers()
+                .get(reqwest::header::LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| sent_to.join(v).ok());
+            return Err(redirected(status, location.as_ref()));
+        }
+        if response.url() != &sent_to {
+            // A caller's `reqwest::Client` followed a redirection: discard the other host's answer.
+            return Err(redirected(status, Some(response.url())));
+        }
         let limit = self.config.max_response_bytes;
         let too_large = || Failure {
             not_sent: false,
@@ -287,6 +397,27 @@ impl Transport {
         }
     }
 }
+
+/// A redirection, named by its target's host and port only (the rest of a URL may carry
+/// anything, our own signed query included).
+fn redirected(status: u16, target: Option<&reqwest::Url>) -> Failure {
+    let location = target.and_then(|url| {
+        let host = url.host_str()?;
+        Some(match url.port() {
+            Some(port) => format!("{host}:{port}"),
+            None => host.to_owned(),
+        })
+    });
+    Failure {
+        not_sent: false,
+        error: FailureError::Redirect { status, location },
+    }
+}
+
+/// One attempt took longer than its bound.
+#[derive(Debug, thiserror::Error)]
+#[error("the attempt did not complete within {0:?}")]
+struct AttemptElapsed(Duration);
 
 fn header_number(headers: &reqwest::header::HeaderMap, name: &str) -> Option<u64> {
     headers.get(name)?.to_str().ok()?.trim().parse().ok()

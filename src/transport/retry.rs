@@ -4,17 +4,17 @@
 //!
 //! | failure | read-only | mutating |
 //! |---|---|---|
-//! | throttled (`Throttling*`, TOP 7, `accesscontrol.*`) | yes | yes: the request was refused |
+//! | throttled (`Throttling*`, TOP 7, `accesscontrol.*`, a bare HTTP 429) | yes | yes: the request was refused |
 //! | connection failed before the request was written | yes | yes: it never left |
 //! | `SignatureNonceUsed` | yes | yes: refused; the next attempt has a new nonce |
-//! | HTTP 5xx, `ServiceUnavailable`, `InternalError`, TOP 10 and `isp.*` | yes | no |
+//! | HTTP 5xx (with an error code or a proxy's HTML page), `ServiceUnavailable`, `InternalError`, TOP 10 and `isp.*` | yes | no |
 //! | timeout, connection reset after sending | yes | no: it may have been processed |
+//! | a redirection (HTTP 3xx: never followed) | no | no |
 //! | anything else (`isv.*`, TOP 25/27/40/41, bad parameters, ...) | no | no |
 //!
 //! A rejected timestamp (`InvalidTimeStamp.Expired`, `IllegalTimestamp`, TOP 31) is retried once
 //! more, whatever the policy, after the client learns the server's clock from its `Date` header.
 
-use std::fmt;
 use std::future::Future;
 use std::time::Duration;
 
@@ -142,16 +142,9 @@ impl CallOptions {
 }
 
 /// The total deadline of a call passed.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
+#[error("the call's deadline of {0:?} passed")]
 struct DeadlineElapsed(Duration);
-
-impl fmt::Display for DeadlineElapsed {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "the call's deadline of {:?} passed", self.0)
-    }
-}
-
-impl std::error::Error for DeadlineElapsed {}
 
 /// One failed attempt, with what the retry decision needs.
 pub(crate) struct AttemptFailure<C> {
@@ -162,6 +155,19 @@ pub(crate) struct AttemptFailure<C> {
     pub(crate) retry_after: Option<Duration>,
     /// The server's clock, from its `Date` header.
     pub(crate) server_date: Option<DateTime<Utc>>,
+}
+
+impl<C: ErrorCode> AttemptFailure<C> {
+    /// An attempt the server answered with an error.
+    pub(crate) fn answered(error: Error<C>, response: &super::HttpResponse) -> Self {
+        tracing::debug!(error = %error, "attempt failed");
+        AttemptFailure {
+            error,
+            not_sent: false,
+            retry_after: response.retry_after,
+            server_date: response.date,
+        }
+    }
 }
 
 impl<C> From<Error<C>> for AttemptFailure<C> {
@@ -191,9 +197,9 @@ fn retry_reason<C: ErrorCode>(
 ) -> Option<&'static str> {
     let read_only = idempotency == Idempotency::ReadOnly;
     match &failure.error {
-        Error::Service(_) if failure.error.is_throttling() => Some("throttled"),
+        _ if failure.error.is_throttling() => Some("throttled"),
         Error::Service(e) if e.raw_code() == "SignatureNonceUsed" => Some("nonce collision"),
-        Error::Service(e) if e.transient && read_only => Some("server-side failure"),
+        _ if failure.error.is_server_side() && read_only => Some("server-side failure"),
         Error::Timeout { .. } | Error::Transport { .. } if failure.not_sent => {
             Some("could not connect")
         }
@@ -228,6 +234,7 @@ where
                 request_id = tracing::field::Empty,
                 latency_ms = tracing::field::Empty,
             );
+            tracing::Span::current().record("attempts", number);
             let failure = match attempt(number).instrument(span).await {
                 Ok(value) => return Ok(value),
                 Err(failure) => failure,

@@ -163,6 +163,8 @@ pub struct OpenAuthApply {
     context: String,
     param: String,
     ak: String,
+    /// Kept apart so that it can be scrubbed from anything a server echoes back.
+    sk: String,
 }
 
 impl fmt::Debug for OpenAuthApply {
@@ -214,6 +216,7 @@ impl OpenAuthApplyBuilder {
             context: serde_json::to_string(&context).expect("strings serialize"),
             param: serde_json::to_string(&param).expect("strings serialize"),
             ak: context.ak,
+            sk: context.sk,
         })
     }
 }
@@ -230,6 +233,7 @@ impl Method for OpenAuthApply {
     fn write_params(&self, params: &mut Params) {
         params.push("context", self.context.as_str());
         params.push("param", self.param.as_str());
+        params.mark_secret(self.sk.as_str());
     }
 }
 
@@ -246,27 +250,55 @@ pub struct OpenAuthApplyResponse {
 
 /// The business result of an application (`RCode`). Data Bank reports business failures
 /// here, inside a successful call: check [`is_success`](AuthApplyResult::is_success).
+///
+/// The method's page shows `errcode`, `errmsg` and `codeclass` beside `data` in its example
+/// and inside `data` in its field table; both places are read, `result` first.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(from = "WireResult")]
 #[non_exhaustive]
 pub struct AuthApplyResult {
-    /// `data`: the application, when it was accepted.
-    #[serde(default)]
+    /// `data`: the application.
     pub data: Option<AuthResult>,
-    /// `errcode`: 0 when the application succeeded.
-    #[serde(default, deserialize_with = "crate::decode::opt_i64")]
+    /// `errcode` (of `result`, else of `data`): 0 when the application succeeded.
     pub errcode: Option<i64>,
-    /// `errmsg`: the business message.
-    #[serde(default, deserialize_with = "crate::decode::opt_string")]
+    /// `errmsg` (of `result`, else of `data`): the business message.
     pub errmsg: Option<String>,
-    /// `codeclass`: the error class, e.g. `INTERNAL_ERROR`.
-    #[serde(default, deserialize_with = "crate::decode::opt_string")]
+    /// `codeclass` (of `result`, else of `data`): the error class, e.g. `INTERNAL_ERROR`.
     pub codeclass: Option<String>,
 }
 
 impl AuthApplyResult {
-    /// Whether Data Bank accepted the application: `errcode` is absent or 0.
+    /// Whether Data Bank accepted the application: an `errcode` of 0 was sent. An answer
+    /// without any `errcode` is not taken for a success.
     pub fn is_success(&self) -> bool {
-        self.errcode.unwrap_or(0) == 0
+        self.errcode == Some(0)
+    }
+}
+
+/// `result` as it arrives, before the business fields are looked up in both places.
+#[derive(Deserialize)]
+struct WireResult {
+    #[serde(default)]
+    data: Option<AuthResult>,
+    #[serde(default, deserialize_with = "crate::decode::opt_i64")]
+    errcode: Option<i64>,
+    #[serde(default, deserialize_with = "crate::decode::opt_string")]
+    errmsg: Option<String>,
+    #[serde(default, deserialize_with = "crate::decode::opt_string")]
+    codeclass: Option<String>,
+}
+
+impl From<WireResult> for AuthApplyResult {
+    fn from(wire: WireResult) -> Self {
+        let data = wire.data.as_ref();
+        AuthApplyResult {
+            errcode: wire.errcode.or_else(|| data.and_then(|d| d.errcode)),
+            errmsg: wire.errmsg.or_else(|| data.and_then(|d| d.errmsg.clone())),
+            codeclass: wire
+                .codeclass
+                .or_else(|| data.and_then(|d| d.codeclass.clone())),
+            data: wire.data,
+        }
     }
 }
 
@@ -289,9 +321,18 @@ pub struct AuthResult {
     /// `apply_entity_name`: the data package name.
     #[serde(default, deserialize_with = "crate::decode::opt_string")]
     pub apply_entity_name: Option<String>,
-    /// `auth_status`: where the application stands.
-    #[serde(default)]
+    /// `auth_status`: where the application stands (`None` when absent, null or empty).
+    #[serde(default, deserialize_with = "opt_auth_status")]
     pub auth_status: Option<AuthStatus>,
+    /// `errcode`, where the method's field table puts it.
+    #[serde(default, deserialize_with = "crate::decode::opt_i64")]
+    pub errcode: Option<i64>,
+    /// `errmsg`, where the method's field table puts it.
+    #[serde(default, deserialize_with = "crate::decode::opt_string")]
+    pub errmsg: Option<String>,
+    /// `codeclass`, where the method's field table puts it.
+    #[serde(default, deserialize_with = "crate::decode::opt_string")]
+    pub codeclass: Option<String>,
 }
 
 /// `auth_status` of an application. Only `0` is documented.
@@ -314,13 +355,10 @@ impl AuthStatus {
     }
 }
 
-impl<'de> Deserialize<'de> for AuthStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let n = crate::decode::opt_i64(d)?
-            .ok_or_else(|| serde::de::Error::custom("auth_status is empty"))?;
-        Ok(match n {
-            0 => AuthStatus::UnderReview,
-            n => AuthStatus::Unknown(n),
-        })
-    }
+/// `auth_status`: a number or a numeric string; absent, null or `""` is `None`.
+fn opt_auth_status<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<AuthStatus>, D::Error> {
+    Ok(crate::decode::opt_i64(d)?.map(|n| match n {
+        0 => AuthStatus::UnderReview,
+        n => AuthStatus::Unknown(n),
+    }))
 }
