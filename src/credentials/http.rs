@@ -42,6 +42,18 @@ impl Http {
         }
     }
 
+    /// The same settings with another connect timeout (before the client is built).
+    pub(crate) fn with_connect_timeout(mut self, timeout: Duration) -> Http {
+        self.connect = timeout;
+        self
+    }
+
+    /// The same settings with another read timeout (before the client is built).
+    pub(crate) fn with_read_timeout(mut self, timeout: Duration) -> Http {
+        self.read = timeout;
+        self
+    }
+
     pub(crate) fn without_proxy(mut self) -> Http {
         self.no_proxy = true;
         self

@@ -56,6 +56,20 @@ impl CredentialsUriProvider {
             })
     }
 
+    /// How long to wait for the service to accept the connection (default 5 s).
+    #[must_use]
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.http = self.http.with_connect_timeout(timeout);
+        self
+    }
+
+    /// How long to wait for the service to answer once connected (default 10 s).
+    #[must_use]
+    pub fn read_timeout(mut self, timeout: Duration) -> Self {
+        self.http = self.http.with_read_timeout(timeout);
+        self
+    }
+
     /// The URI credentials are fetched from.
     pub fn uri(&self) -> &str {
         &self.uri
