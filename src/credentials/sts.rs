@@ -275,18 +275,21 @@ async fn post(
     endpoint: &str,
     secrets: &[&str],
 ) -> Result<Credentials, CredentialsError> {
-    let what = format!("STS {action} at {endpoint}");
+    let what = format!("STS {action} at {}", http::shown_url(endpoint));
     let request = http
         .client()?
         .post(url)
         .header("content-type", "application/x-www-form-urlencoded")
         .body(body);
-    let reply = http::send(request, &what).await?;
-    parse(&reply, &what).map_err(|e| {
+    // Whatever the failure, no secret of the request survives in its message (belt and braces:
+    // `http::send` keeps no URL, and `parse` redacts the answer).
+    let scrubbed = |e: CredentialsError| {
         let mut message = e.message().to_owned();
         crate::redact::scrub(&mut message, secrets);
         CredentialsError::new(message)
-    })
+    };
+    let reply = http::send(request, &what).await.map_err(scrubbed)?;
+    parse(&reply, &what).map_err(scrubbed)
 }
 
 /// Reads `{"Credentials":{"AccessKeyId","AccessKeySecret","SecurityToken","Expiration"}}`, or

@@ -27,10 +27,9 @@ pub struct CredentialsUriProvider {
 
 impl fmt::Debug for CredentialsUriProvider {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // The URI may carry a token in its query: show only scheme, host and path.
-        let shown = self.uri.split('?').next().unwrap_or_default();
+        // The URI may carry a token in its query or user info: show only scheme, host and path.
         f.debug_struct("CredentialsUriProvider")
-            .field("uri", &shown)
+            .field("uri", &http::shown_url(&self.uri))
             .field("cache", &self.cache)
             .finish_non_exhaustive()
     }
@@ -76,10 +75,7 @@ impl CredentialsUriProvider {
     }
 
     async fn fetch(&self) -> Result<Credentials, CredentialsError> {
-        let what = format!(
-            "the credentials URI {}",
-            self.uri.split('?').next().unwrap_or_default()
-        );
+        let what = format!("the credentials URI {}", http::shown_url(&self.uri));
         let request = self.http.client()?.get(&self.uri);
         let reply = http::send(request, &what).await?;
         http::credentials_json(&reply, &what)
