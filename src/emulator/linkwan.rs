@@ -288,11 +288,13 @@ impl LinkWan {
         if p.owner != call.caller.aliyun_id {
             return Err(not_resource_owner());
         }
-        let latest = self.latest_order(permission_id);
-        let auth_state = latest.map_or("NEW", |o| o.state.as_str());
-        let renter = latest
-            .filter(|o| matches!(o.state, OrderState::Applying | OrderState::Accepted))
-            .map(|o| o.renter.as_str());
+        // AuthState has three documented values: a REJECTED or CANCELED latest order leaves the
+        // permission NEW again, free to be granted.
+        let live = self
+            .latest_order(permission_id)
+            .filter(|o| matches!(o.state, OrderState::Applying | OrderState::Accepted));
+        let auth_state = live.map_or("NEW", |o| o.state.as_str());
+        let renter = live.map(|o| o.renter.as_str());
 
         let mut data = Map::new();
         // The documented example answers these two String fields as JSON numbers.

@@ -86,8 +86,9 @@
 //!   ignored): unknown → `NonExistent`; not the caller's → `NotResourceOwner`. `Data` has every
 //!   documented field, with the documented example's quirks: `JoinPermissionId` and `JoinEui` are
 //!   JSON numbers when all decimal digits (`"JoinEui":0` for `0000000000000000`). `AuthState` is
-//!   the state of the permission's latest order (`NEW` when none); `RenterAliyunId` is present
-//!   while that order is APPLYING or ACCEPTED; `BoundProductName` only when a product is bound.
+//!   the state of the permission's latest order while it is APPLYING or ACCEPTED, else `NEW` (no
+//!   order, or one REJECTED or CANCELED: the three documented values); `RenterAliyunId` is
+//!   present while that order is APPLYING or ACCEPTED; `BoundProductName` only when a product is bound.
 //!
 //! Orders move with [`Emulator::accept_order`], [`Emulator::reject_order`] (APPLYING → ACCEPTED /
 //! REJECTED, as the renter would in the console) and [`Emulator::cancel_order`] (APPLYING or
