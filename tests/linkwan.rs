@@ -391,3 +391,107 @@ async fn missing_parameters_are_refused_before_sending() {
         .unwrap_err();
     assert!(err.to_string().contains("JoinPermissionId"), "{err}");
 }
+
+/// A documented LinkWAN refusal as the service sends it: the typed code, HTTP 400 and a request
+/// id, and the emulator recorded that code for the request.
+fn assert_refused(env: &common::Env, err: &Error<ErrorCode>, code: ErrorCode, action: &str) {
+    assert_eq!(err.code(), Some(&code), "{action}: {err}");
+    let service = err.service_error().unwrap();
+    assert_eq!(service.status(), 400, "{action}");
+    assert_request_id(service.request_id().expect("a request id"));
+    assert!(!err.is_retryable(), "{action}: {err}");
+    let recorded = env.emulator.requests();
+    let last = recorded.last().unwrap();
+    assert_eq!(
+        (last.action.as_str(), last.code.as_deref()),
+        (action, Some(code.as_str()))
+    );
+}
+
+/// Calls each of the three LinkWAN actions as `account` and checks each is refused with
+/// `code`, whatever the resource (one the caller's account owns, one it does not, none).
+async fn every_action_is_refused(env: &common::Env, account: accounts::Account, code: ErrorCode) {
+    let order = env
+        .aliyun
+        .send(&submit(
+            accounts::SECOND_JOIN_PERMISSION_ID,
+            accounts::RENTER.aliyun_id,
+        ))
+        .await
+        .unwrap()
+        .order_id;
+    let client = common::aliyun_client(&env.emulator, account);
+    for permission in [
+        accounts::JOIN_PERMISSION_ID,
+        accounts::OTHER_JOIN_PERMISSION_ID,
+        "31337",
+    ] {
+        let err = client
+            .send(&submit(permission, accounts::RENTER.aliyun_id))
+            .await
+            .unwrap_err();
+        assert_refused(env, &err, code.clone(), "SubmitJoinPermissionAuthOrder");
+        let err = client.send(&get_owned(permission)).await.unwrap_err();
+        assert_refused(env, &err, code.clone(), "GetOwnedJoinPermission");
+    }
+    for id in [order, 987_654_321] {
+        let err = client.send(&get_order(id)).await.unwrap_err();
+        assert_refused(env, &err, code.clone(), "GetJoinPermissionAuthOrder");
+    }
+    // Nothing was granted on the refused calls' behalf.
+    let p = env
+        .aliyun
+        .send(&get_owned(accounts::JOIN_PERMISSION_ID))
+        .await
+        .unwrap()
+        .join_permission;
+    assert_eq!(p.auth_state, Some(AuthState::New));
+}
+
+#[tokio::test]
+async fn ram_user_without_a_linkwan_policy_is_forbidden_by_ram() {
+    let env = common::start().await;
+    every_action_is_refused(
+        &env,
+        accounts::RAM_USER_WITHOUT_LINKWAN,
+        ErrorCode::ForbiddenByRam,
+    )
+    .await;
+    // The key itself is good: its policy allows Dysmsapi.
+    let ram = common::aliyun_client(&env.emulator, accounts::RAM_USER_WITHOUT_LINKWAN);
+    let letter = common::letter("RAM用户授权书").build().unwrap();
+    ram.send(&letter).await.unwrap();
+}
+
+#[tokio::test]
+async fn account_that_has_not_activated_linkwan_is_cloud_product_not_activated() {
+    let env = common::start().await;
+    every_action_is_refused(
+        &env,
+        accounts::LINKWAN_NOT_ACTIVATED,
+        ErrorCode::CloudProductNotActivated,
+    )
+    .await;
+    // It is a real account all the same: it can be named as a renter.
+    env.aliyun
+        .send(&submit(
+            accounts::JOIN_PERMISSION_ID,
+            accounts::LINKWAN_NOT_ACTIVATED.aliyun_id,
+        ))
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn account_flagged_by_risk_control_is_forbidden_by_risk_control() {
+    let env = common::start().await;
+    every_action_is_refused(
+        &env,
+        accounts::RISK_CONTROLLED,
+        ErrorCode::ForbiddenByRiskControl,
+    )
+    .await;
+    let flagged = common::aliyun_client(&env.emulator, accounts::RISK_CONTROLLED);
+    let letter = common::letter("风控账号授权书").build().unwrap();
+    flagged.send(&letter).await.unwrap();
+}
