@@ -327,17 +327,18 @@ async fn sts_that_never_answers_times_out_without_leaking_the_signature() {
 #[tokio::test]
 async fn failed_refresh_warning_does_not_log_the_signed_request() {
     let (logs, _guard) = Capture::start();
-    // First connection: credentials for four seconds; then silence.
+    // First connection: credentials for six seconds; then silence.
     let sts = Scripted::start(vec![
-        Reply::Raw(sts_answer(chrono::Duration::seconds(4))),
+        Reply::Raw(sts_answer(chrono::Duration::seconds(6))),
         Reply::Silent,
     ])
     .await;
     let provider = role_provider(&sts.url());
     let first = provider.provide_credentials().await.unwrap();
     assert_eq!(first.access_key_id(), "STS.leaktest");
-    // Credentials issued for four seconds are refreshed once half their life has passed.
-    tokio::time::sleep(Duration::from_millis(2300)).await;
+    // Credentials issued for six seconds are refreshed once half their life has passed, and
+    // the failed refresh (300 ms) ends well before they expire.
+    tokio::time::sleep(Duration::from_millis(3300)).await;
     let cached = provider.provide_credentials().await.unwrap();
     assert_eq!(cached, first, "the still-valid credentials are served");
 
