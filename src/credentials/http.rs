@@ -175,16 +175,20 @@ pub(crate) fn shown_url(raw: &str) -> String {
             shown
         }
         _ => {
+            // Not a URL the parser takes: cut the query and fragment, and any user info from
+            // the authority (what comes before the first `/` after the scheme).
             let cut = raw.split(['?', '#']).next().unwrap_or_default();
-            match cut.split_once("://") {
-                Some((scheme, rest)) => {
-                    let host_and_path = rest.rsplit_once('@').map_or(rest, |(_, after)| after);
-                    format!("{scheme}://{host_and_path}")
-                }
-                None => cut
-                    .rsplit_once('@')
-                    .map_or(cut, |(_, after)| after)
-                    .to_owned(),
+            let (scheme, rest) = match cut.split_once("://") {
+                Some((scheme, rest)) => (Some(scheme), rest),
+                None => (None, cut),
+            };
+            let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+            let host = authority
+                .rsplit_once('@')
+                .map_or(authority, |(_, host)| host);
+            match scheme {
+                Some(scheme) => format!("{scheme}://{host}{path}"),
+                None => format!("{host}{path}"),
             }
         }
     }
@@ -272,7 +276,8 @@ mod tests {
             ),
             ("http://100.100.100.200/", "http://100.100.100.200/"),
             ("not a url?token=t0k", "not a url"),
-            ("odd://user:pa55@[bad/x?token=t0k", "odd://[bad/x"),
+            ("odd://user:pa55@[bad/x@y?token=t0k", "odd://[bad/x@y"),
+            ("user:pa55@[bad/x", "[bad/x"),
         ] {
             assert_eq!(shown_url(raw), shown, "{raw}");
         }
