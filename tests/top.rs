@@ -125,7 +125,7 @@ async fn isp_sub_codes_are_retryable_and_keep_their_detail() {
 }
 
 #[tokio::test]
-async fn raw_call_reaches_the_same_gateway() {
+async fn raw_call_with_a_non_json_param_is_invalid_arguments_naming_it() {
     let env = common::start().await;
     let raw = top::RawRequest::new("alibaba.databank.open.auth.apply")
         .param(
@@ -137,17 +137,22 @@ async fn raw_call_reaches_the_same_gateway() {
             ),
         )
         .param("param", "not json");
+    // A `param` that is not a JSON object is code 41 naming it (the emulator's documented
+    // rule), not the 15 of a well-formed object with a bad field.
     let err = env.top.call(&raw).await.unwrap_err();
-    assert!(
-        matches!(
-            err.code(),
-            Some(ErrorCode::InvalidArguments | ErrorCode::RemoteServiceError)
-        ),
-        "{err}"
-    );
+    assert_eq!(err.code(), Some(&ErrorCode::InvalidArguments), "{err}");
+    let service = err.service_error().unwrap();
+    assert_eq!(service.raw_code(), "41");
+    assert_eq!(service.message(), "Invalid arguments:param");
+    assert_eq!(service.sub_code(), None);
+    assert!(!err.is_retryable());
+
     let missing = top::RawRequest::new("alibaba.databank.open.auth.apply");
     let err = env.top.call(&missing).await.unwrap_err();
     assert_eq!(err.code(), Some(&ErrorCode::MissingRequiredArguments));
+    let service = err.service_error().unwrap();
+    assert_eq!(service.raw_code(), "40");
+    assert_eq!(service.message(), "Missing required arguments:context");
 }
 
 #[tokio::test]

@@ -62,7 +62,10 @@ impl EcsRamRoleProvider {
     }
 
     fn what(&self) -> String {
-        format!("the ECS metadata service at {}", self.endpoint)
+        format!(
+            "the ECS metadata service at {}",
+            http::shown_url(&self.endpoint)
+        )
     }
 
     async fn token(&self) -> Result<String, CredentialsError> {

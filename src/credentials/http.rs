@@ -1,6 +1,11 @@
 //! HTTP for the providers that fetch credentials: lazily built clients with the timeouts each
 //! service calls for, bounded body reads, and the credentials JSON shared by the ECS metadata
 //! service and credentials URIs.
+//!
+//! Two rules keep what these requests carry (a signed STS query with the source credentials'
+//! security token and signature, a token in a credentials URI) out of errors and logs: no
+//! `reqwest` error is kept with its URL, and no redirect is followed, so a signed request never
+//! goes to a host other than the one configured.
 
 use std::fmt;
 use std::sync::OnceLock;
@@ -42,6 +47,18 @@ impl Http {
         }
     }
 
+    /// The same settings with another connect timeout (before the client is built).
+    pub(crate) fn with_connect_timeout(mut self, timeout: Duration) -> Http {
+        self.connect = timeout;
+        self
+    }
+
+    /// The same settings with another read timeout (before the client is built).
+    pub(crate) fn with_read_timeout(mut self, timeout: Duration) -> Http {
+        self.read = timeout;
+        self
+    }
+
     pub(crate) fn without_proxy(mut self) -> Http {
         self.no_proxy = true;
         self
@@ -53,12 +70,16 @@ impl Http {
         }
         let mut builder = reqwest::Client::builder()
             .connect_timeout(self.connect)
-            .read_timeout(self.read);
+            .read_timeout(self.read)
+            .redirect(reqwest::redirect::Policy::none());
         if self.no_proxy {
             builder = builder.no_proxy();
         }
         let client = builder.build().map_err(|e| {
-            CredentialsError::new(format!("the HTTP client could not be created: {e}"))
+            CredentialsError::new(format!(
+                "the HTTP client could not be created: {}",
+                error_chain(&e.without_url())
+            ))
         })?;
         let _ = self.client.set(client);
         Ok(self.client.get().expect("set just above"))
@@ -78,12 +99,18 @@ impl Reply {
 }
 
 /// Sends a request and reads its answer; `what` names the service in errors
-/// (e.g. `the metadata service at http://100.100.100.200`).
+/// (e.g. `the metadata service at http://100.100.100.200`; see [`shown_url`]).
+///
+/// A redirect is an error naming the status and the host it points to: the request is not sent
+/// again.
 pub(crate) async fn send(
     request: reqwest::RequestBuilder,
     what: &str,
 ) -> Result<Reply, CredentialsError> {
     let failed = |e: reqwest::Error| {
+        // reqwest's message names the URL, query included: the signature and the security token
+        // of an STS request, a token in a credentials URI.
+        let e = e.without_url();
         let why = if e.is_timeout() {
             "did not answer in time"
         } else if e.is_connect() {
@@ -94,6 +121,14 @@ pub(crate) async fn send(
         CredentialsError::new(format!("{what} {why}: {}", error_chain(&e)))
     };
     let mut response = request.send().await.map_err(failed)?;
+    if response.status().is_redirection() {
+        return Err(CredentialsError::new(format!(
+            "{what} answered HTTP {}, a redirect to {}, which requests for credentials do not \
+             follow",
+            response.status(),
+            redirect_target(&response)
+        )));
+    }
     let status = response.status().as_u16();
     let mut body = Vec::new();
     while let Some(chunk) = response.chunk().await.map_err(failed)? {
@@ -105,6 +140,58 @@ pub(crate) async fn send(
         body.extend_from_slice(&chunk);
     }
     Ok(Reply { status, body })
+}
+
+/// Where a redirect points: the host and port of its `Location` (resolved against the request's
+/// URL), never its path or query.
+fn redirect_target(response: &reqwest::Response) -> String {
+    let target = response
+        .headers()
+        .get(reqwest::header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|location| response.url().join(location).ok());
+    match target
+        .as_ref()
+        .and_then(|url| Some((url.host_str()?, url.port())))
+    {
+        Some((host, Some(port))) => format!("{host}:{port}"),
+        Some((host, None)) => host.to_owned(),
+        None => "an unusable Location".to_owned(),
+    }
+}
+
+/// A URL fit for a message: scheme, host, port and path, without user name, password, query or
+/// fragment (where credentials services may carry a token).
+pub(crate) fn shown_url(raw: &str) -> String {
+    match url::Url::parse(raw) {
+        Ok(url) if url.has_host() => {
+            let mut shown = format!("{}://{}", url.scheme(), url.host_str().unwrap_or_default());
+            if let Some(port) = url.port() {
+                shown.push_str(&format!(":{port}"));
+            }
+            if url.path() != "/" || raw.trim_end().ends_with('/') {
+                shown.push_str(url.path());
+            }
+            shown
+        }
+        _ => {
+            // Not a URL the parser takes: cut the query and fragment, and any user info from
+            // the authority (what comes before the first `/` after the scheme).
+            let cut = raw.split(['?', '#']).next().unwrap_or_default();
+            let (scheme, rest) = match cut.split_once("://") {
+                Some((scheme, rest)) => (Some(scheme), rest),
+                None => (None, cut),
+            };
+            let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+            let host = authority
+                .rsplit_once('@')
+                .map_or(authority, |(_, host)| host);
+            match scheme {
+                Some(scheme) => format!("{scheme}://{host}{path}"),
+                None => format!("{host}{path}"),
+            }
+        }
+    }
 }
 
 /// Parses an `Expiration` such as `2026-01-01T00:00:00Z`.
@@ -172,4 +259,27 @@ fn cause_of<'a>(
     error: Option<&'a (dyn std::error::Error + 'static)>,
 ) -> Option<&'a (dyn std::error::Error + 'static)> {
     error.and_then(std::error::Error::source)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shown_urls_keep_scheme_host_port_and_path_only() {
+        for (raw, shown) in [
+            ("http://127.0.0.1:8080", "http://127.0.0.1:8080"),
+            ("https://sts.aliyuncs.com", "https://sts.aliyuncs.com"),
+            (
+                "http://user:pa55@127.0.0.1:9/credentials?token=t0k#f",
+                "http://127.0.0.1:9/credentials",
+            ),
+            ("http://100.100.100.200/", "http://100.100.100.200/"),
+            ("not a url?token=t0k", "not a url"),
+            ("odd://user:pa55@[bad/x@y?token=t0k", "odd://[bad/x@y"),
+            ("user:pa55@[bad/x", "[bad/x"),
+        ] {
+            assert_eq!(shown_url(raw), shown, "{raw}");
+        }
+    }
 }

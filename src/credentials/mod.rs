@@ -165,7 +165,13 @@ impl fmt::Debug for Credentials {
 }
 
 /// Why credentials could not be provided.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// Its `Display` is the whole description, causes included (an I/O error, an HTTP failure, what
+/// STS answered), and `source()` is always `None`: the causes are already in the text, so a
+/// report that walks the chain does not print them twice. Descriptions never hold a secret nor
+/// a URL's query.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
 pub struct CredentialsError {
     message: String,
     not_configured: bool,
@@ -205,14 +211,6 @@ impl CredentialsError {
         self
     }
 }
-
-impl fmt::Display for CredentialsError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for CredentialsError {}
 
 /// The future a [`ProvideCredentials`] implementation returns.
 pub type ProvideFuture<'a> =
@@ -258,6 +256,18 @@ mod tests {
         assert!(Credentials::new("id", "").validate().is_err());
         assert!(Credentials::new("", "s").validate().is_err());
         assert!(Credentials::new("id", "s").validate().is_ok());
+    }
+
+    #[test]
+    fn errors_show_their_message_once_and_have_no_separate_source() {
+        let err = CredentialsError::new("STS could not be reached: connection refused")
+            .context("assuming acs:ram::1:role/r");
+        assert_eq!(
+            err.to_string(),
+            "assuming acs:ram::1:role/r: STS could not be reached: connection refused"
+        );
+        assert!(std::error::Error::source(&err).is_none());
+        assert!(CredentialsError::not_configured("x").is_not_configured());
     }
 
     #[test]

@@ -153,12 +153,13 @@ impl OidcRoleArnProviderBuilder {
                 CredentialsError::new(format!("{message} (all three are needed)"))
             });
         };
+        let session = self.session.settle(&env)?;
         Ok(OidcRoleArnProvider {
-            session: self.session.settle(&env)?,
+            http: session.http(),
+            session,
             role_arn,
             oidc_provider_arn,
             token_file,
-            http: sts::sts_http(),
             cache: Cache::default(),
         })
     }

@@ -23,10 +23,10 @@ const MIN_DURATION: Duration = Duration::from_secs(900);
 /// The session length asked for unless told otherwise.
 pub(crate) const DEFAULT_DURATION: Duration = Duration::from_secs(3600);
 
-/// STS over HTTP: connect 5 s, read 10 s, as the official SDKs.
-pub(crate) fn sts_http() -> Http {
-    Http::new(Duration::from_secs(5), Duration::from_secs(10))
-}
+/// How long to wait for STS to accept a connection unless told otherwise (the official SDKs' 5 s).
+const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long to wait for STS to answer unless told otherwise (the official SDKs' 10 s).
+const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Where STS requests go: `explicit`, else `ALIBABA_CLOUD_ENDPOINT_URL_STS`, else
 /// `ALIBABA_CLOUD_ENDPOINT_URL`, else `sts[-vpc].<region>.aliyuncs.com` with the region from
@@ -85,6 +85,8 @@ pub(crate) struct SessionSettings {
     pub(crate) vpc: Option<bool>,
     pub(crate) sts_endpoint: Option<String>,
     pub(crate) env: Option<Env>,
+    pub(crate) connect_timeout: Option<Duration>,
+    pub(crate) read_timeout: Option<Duration>,
 }
 
 /// The setters of [`SessionSettings`], on a builder field `session`.
@@ -135,6 +137,20 @@ macro_rules! role_session_setters {
             self.session.env = Some(env);
             self
         }
+
+        /// How long to wait for STS to accept the connection (default 5 s, as the official
+        /// SDKs).
+        pub fn connect_timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.session.connect_timeout = Some(timeout);
+            self
+        }
+
+        /// How long to wait for STS to answer once connected (default 10 s, as the official
+        /// SDKs).
+        pub fn read_timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.session.read_timeout = Some(timeout);
+            self
+        }
     };
 }
 
@@ -145,6 +161,8 @@ pub(crate) struct Session {
     pub(crate) duration: Duration,
     pub(crate) policy: Option<String>,
     pub(crate) endpoint: String,
+    pub(crate) connect_timeout: Duration,
+    pub(crate) read_timeout: Duration,
 }
 
 impl SessionSettings {
@@ -167,11 +185,18 @@ impl SessionSettings {
                 self.vpc,
                 env,
             ),
+            connect_timeout: self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
+            read_timeout: self.read_timeout.unwrap_or(DEFAULT_READ_TIMEOUT),
         })
     }
 }
 
 impl Session {
+    /// The HTTP client STS is called with, with the session's timeouts.
+    pub(crate) fn http(&self) -> Http {
+        Http::new(self.connect_timeout, self.read_timeout)
+    }
+
     /// The STS fields every role session sends, after the role's own.
     pub(crate) fn push_fields(&self, fields: &mut Vec<(&'static str, String)>) {
         fields.push(("RoleSessionName", self.session_name.clone()));
@@ -250,18 +275,21 @@ async fn post(
     endpoint: &str,
     secrets: &[&str],
 ) -> Result<Credentials, CredentialsError> {
-    let what = format!("STS {action} at {endpoint}");
+    let what = format!("STS {action} at {}", http::shown_url(endpoint));
     let request = http
         .client()?
         .post(url)
         .header("content-type", "application/x-www-form-urlencoded")
         .body(body);
-    let reply = http::send(request, &what).await?;
-    parse(&reply, &what).map_err(|e| {
+    // Whatever the failure, no secret of the request survives in its message (belt and braces:
+    // `http::send` keeps no URL, and `parse` redacts the answer).
+    let scrubbed = |e: CredentialsError| {
         let mut message = e.message().to_owned();
         crate::redact::scrub(&mut message, secrets);
         CredentialsError::new(message)
-    })
+    };
+    let reply = http::send(request, &what).await.map_err(scrubbed)?;
+    parse(&reply, &what).map_err(scrubbed)
 }
 
 /// Reads `{"Credentials":{"AccessKeyId","AccessKeySecret","SecurityToken","Expiration"}}`, or
@@ -435,12 +463,13 @@ impl RamRoleArnProviderBuilder {
             return Err(CredentialsError::new("the role ARN to assume is empty"));
         }
         let env = self.session.env();
+        let session = self.session.settle(&env)?;
         Ok(RamRoleArnProvider {
             source: self.source,
             role_arn: self.role_arn,
-            session: self.session.settle(&env)?,
+            http: session.http(),
+            session,
             external_id: self.external_id,
-            http: sts_http(),
             cache: Cache::default(),
         })
     }

@@ -27,10 +27,9 @@ pub struct CredentialsUriProvider {
 
 impl fmt::Debug for CredentialsUriProvider {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // The URI may carry a token in its query: show only scheme, host and path.
-        let shown = self.uri.split('?').next().unwrap_or_default();
+        // The URI may carry a token in its query or user info: show only scheme, host and path.
         f.debug_struct("CredentialsUriProvider")
-            .field("uri", &shown)
+            .field("uri", &http::shown_url(&self.uri))
             .field("cache", &self.cache)
             .finish_non_exhaustive()
     }
@@ -56,16 +55,27 @@ impl CredentialsUriProvider {
             })
     }
 
+    /// How long to wait for the service to accept the connection (default 5 s).
+    #[must_use]
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.http = self.http.with_connect_timeout(timeout);
+        self
+    }
+
+    /// How long to wait for the service to answer once connected (default 10 s).
+    #[must_use]
+    pub fn read_timeout(mut self, timeout: Duration) -> Self {
+        self.http = self.http.with_read_timeout(timeout);
+        self
+    }
+
     /// The URI credentials are fetched from.
     pub fn uri(&self) -> &str {
         &self.uri
     }
 
     async fn fetch(&self) -> Result<Credentials, CredentialsError> {
-        let what = format!(
-            "the credentials URI {}",
-            self.uri.split('?').next().unwrap_or_default()
-        );
+        let what = format!("the credentials URI {}", http::shown_url(&self.uri));
         let request = self.http.client()?.get(&self.uri);
         let reply = http::send(request, &what).await?;
         http::credentials_json(&reply, &what)

@@ -1,8 +1,10 @@
 //! The identities the emulator is seeded with.
 //!
-//! Every [`Emulator`](super::Emulator) starts with the same three Alibaba Cloud accounts, two
-//! sets of STS (temporary) credentials, one Taobao Open Platform app and one data-bank AccessKey,
-//! so tests and examples can sign requests without any configuration:
+//! Every [`Emulator`](super::Emulator) starts with the same five Alibaba Cloud accounts (three
+//! that use LinkWAN normally, [`LINKWAN_NOT_ACTIVATED`] and [`RISK_CONTROLLED`]), one RAM user
+//! ([`RAM_USER_WITHOUT_LINKWAN`]), two sets of STS (temporary) credentials, one Taobao Open
+//! Platform app and one data-bank AccessKey, so tests and examples can sign requests without any
+//! configuration:
 //!
 //! ```
 //! use alibaba_openapi::emulator::accounts;
@@ -51,8 +53,36 @@ pub const OTHER: Account = Account {
     access_key_secret: "EmulatorOtherSecret00000000001",
 };
 
-/// Every seeded Alibaba Cloud account, in the order above.
-pub const ALL: [Account; 3] = [OWNER, RENTER, OTHER];
+/// An account that has never activated LinkWAN: every LinkWAN action it calls is answered
+/// `CloudProductNotActivated`. Other products serve it normally, and it exists as far as
+/// `RenterAliyunId` is concerned.
+pub const LINKWAN_NOT_ACTIVATED: Account = Account {
+    aliyun_id: "emulator_newcomer",
+    access_key_id: "LTAI5tEmulatorNewcomer01",
+    access_key_secret: "EmulatorNewcomerSecret00000001",
+};
+
+/// An account that Alibaba Cloud's risk control has flagged: every LinkWAN action it calls is
+/// answered `ForbiddenByRiskControl`. Other products serve it normally.
+pub const RISK_CONTROLLED: Account = Account {
+    aliyun_id: "emulator_flagged",
+    access_key_id: "LTAI5tEmulatorFlagged001",
+    access_key_secret: "EmulatorFlaggedSecret000000001",
+};
+
+/// Every seeded Alibaba Cloud account, in the order above. The RAM user
+/// [`RAM_USER_WITHOUT_LINKWAN`] is not one: it belongs to [`OWNER`]'s account.
+pub const ALL: [Account; 5] = [OWNER, RENTER, OTHER, LINKWAN_NOT_ACTIVATED, RISK_CONTROLLED];
+
+/// A RAM user of [`OWNER`]'s account (so its `aliyun_id` is the owner's) whose policy grants
+/// Dysmsapi and STS but not LinkWAN: every LinkWAN action it calls is answered `ForbiddenByRam`,
+/// before the action looks at its parameters or resources. Its Dysmsapi letters belong to
+/// [`OWNER`], as a RAM user's resources belong to its account.
+pub const RAM_USER_WITHOUT_LINKWAN: Account = Account {
+    aliyun_id: "emulator_owner",
+    access_key_id: "LTAI5tEmulatorRamUser001",
+    access_key_secret: "EmulatorRamUserSecret000000001",
+};
 
 /// Temporary credentials as STS hands them out: an AccessKey pair whose ID starts with `STS.`,
 /// valid only together with its security token (`SecurityToken` with signature v1,
@@ -125,9 +155,11 @@ pub const DATABANK_AK: &str = "lingyang_daas";
 /// The secret of [`DATABANK_AK`] (`context.sk`).
 pub const DATABANK_SK: &str = "w3343wer44e";
 
-/// Finds a seeded account by its AccessKey ID.
+/// Finds the seeded account or RAM user an AccessKey ID belongs to.
 pub(crate) fn by_access_key_id(access_key_id: &str) -> Option<Account> {
-    ALL.into_iter().find(|a| a.access_key_id == access_key_id)
+    ALL.into_iter()
+        .chain([RAM_USER_WITHOUT_LINKWAN])
+        .find(|a| a.access_key_id == access_key_id)
 }
 
 /// Whether an Aliyun ID names an account the emulator knows.

@@ -288,11 +288,13 @@ impl LinkWan {
         if p.owner != call.caller.aliyun_id {
             return Err(not_resource_owner());
         }
-        let latest = self.latest_order(permission_id);
-        let auth_state = latest.map_or("NEW", |o| o.state.as_str());
-        let renter = latest
-            .filter(|o| matches!(o.state, OrderState::Applying | OrderState::Accepted))
-            .map(|o| o.renter.as_str());
+        // AuthState has three documented values: a REJECTED or CANCELED latest order leaves the
+        // permission NEW again, free to be granted.
+        let live = self
+            .latest_order(permission_id)
+            .filter(|o| matches!(o.state, OrderState::Applying | OrderState::Accepted));
+        let auth_state = live.map_or("NEW", |o| o.state.as_str());
+        let renter = live.map(|o| o.renter.as_str());
 
         let mut data = Map::new();
         // The documented example answers these two String fields as JSON numbers.
@@ -333,8 +335,9 @@ impl LinkWan {
     }
 }
 
-/// Serves one LinkWAN action.
+/// Serves one LinkWAN action, once the caller may use LinkWAN at all.
 pub(crate) fn handle(linkwan: &mut LinkWan, action: &str, call: &Call<'_>) -> ApiResult {
+    admit(call)?;
     match action {
         "SubmitJoinPermissionAuthOrder" => linkwan.submit(call),
         "GetJoinPermissionAuthOrder" => linkwan.get_order(call),
@@ -346,6 +349,32 @@ pub(crate) fn handle(linkwan: &mut LinkWan, action: &str, call: &Call<'_>) -> Ap
             shape: super::gateway::Shape::Gateway,
         }),
     }
+}
+
+/// The product-wide refusals every LinkWAN action documents, checked before the action reads
+/// its parameters: a RAM user whose policy does not grant LinkWAN (`ForbiddenByRam`), an
+/// account under risk control (`ForbiddenByRiskControl`), an account that has not activated
+/// LinkWAN (`CloudProductNotActivated`). All HTTP 400, like every LinkWAN error.
+fn admit(call: &Call<'_>) -> Result<(), ApiError> {
+    if call.caller == accounts::RAM_USER_WITHOUT_LINKWAN {
+        return Err(ApiError::bad_request(
+            "ForbiddenByRam",
+            "User not authorized to operate on the specified resource, or this API does not support RAM.",
+        ));
+    }
+    if call.caller.aliyun_id == accounts::RISK_CONTROLLED.aliyun_id {
+        return Err(ApiError::bad_request(
+            "ForbiddenByRiskControl",
+            "This operation cannot be performed because of security risks.",
+        ));
+    }
+    if call.caller.aliyun_id == accounts::LINKWAN_NOT_ACTIVATED.aliyun_id {
+        return Err(ApiError::bad_request(
+            "CloudProductNotActivated",
+            "The Link WAN service has not been activated.",
+        ));
+    }
+    Ok(())
 }
 
 fn success(data: Value) -> Map<String, Value> {

@@ -68,6 +68,14 @@
 //!
 //! # LinkWAN (`2019-03-01`, also accepts `2018-12-30`)
 //! Seeded join permissions: `123` and `124` owned by [`accounts::OWNER`], `900` by [`accounts::OTHER`].
+//!
+//! Before any action reads its parameters, three product-wide refusals that every LinkWAN page
+//! documents (HTTP 400, gateway-shaped body, like every LinkWAN error) apply to the caller:
+//! [`accounts::RAM_USER_WITHOUT_LINKWAN`] → `ForbiddenByRam` (a RAM user whose policy leaves
+//! LinkWAN out); [`accounts::RISK_CONTROLLED`] → `ForbiddenByRiskControl` (an account risk
+//! control has flagged); [`accounts::LINKWAN_NOT_ACTIVATED`] → `CloudProductNotActivated` (an
+//! account that never activated the product). Temporary credentials acting as one of them are
+//! refused the same way. Dysmsapi and STS serve all three normally.
 //! - **SubmitJoinPermissionAuthOrder**(`JoinPermissionId`, `RenterAliyunId`): missing →
 //!   `MissingParameter`; unknown permission → `NonExistent`; caller not the owner →
 //!   `NotResourceOwner`; after 5 unknown renters in a row the caller gets
@@ -86,8 +94,9 @@
 //!   ignored): unknown → `NonExistent`; not the caller's → `NotResourceOwner`. `Data` has every
 //!   documented field, with the documented example's quirks: `JoinPermissionId` and `JoinEui` are
 //!   JSON numbers when all decimal digits (`"JoinEui":0` for `0000000000000000`). `AuthState` is
-//!   the state of the permission's latest order (`NEW` when none); `RenterAliyunId` is present
-//!   while that order is APPLYING or ACCEPTED; `BoundProductName` only when a product is bound.
+//!   the state of the permission's latest order while it is APPLYING or ACCEPTED, else `NEW` (no
+//!   order, or one REJECTED or CANCELED: the three documented values); `RenterAliyunId` is
+//!   present while that order is APPLYING or ACCEPTED; `BoundProductName` only when a product is bound.
 //!
 //! Orders move with [`Emulator::accept_order`], [`Emulator::reject_order`] (APPLYING → ACCEPTED /
 //! REJECTED, as the renter would in the console) and [`Emulator::cancel_order`] (APPLYING or
@@ -108,7 +117,10 @@
 //! `AuthorizationOssFileNotUploadError` (`AuthorizationLetterPic` not a file key with an
 //! extension), `AuthorizationLetterNameRepeat` (the caller already has a letter of that name).
 //! Success: `{"AccessDeniedDetail":"无","RequestId":"…\n","Message":"OK","Data":"100000001","Code":"OK","Success":true}`;
-//! every Dysmsapi RequestId ends with `\n`, as documented.
+//! every Dysmsapi RequestId ends with `\n`, as documented. Letters belong to the caller's account
+//! (those of [`accounts::RAM_USER_WITHOUT_LINKWAN`] to [`accounts::OWNER`]). The typed builder
+//! refuses what breaks the documented limits before sending, so the over-limit codes are reached
+//! with [`aliyun::RawRequest`](crate::aliyun::RawRequest) or another client.
 //!
 //! # Taobao Open Platform (`top_gateway_url()`, path `/router/rest`)
 //! Parameters from the query and a form body. Errors are HTTP 200

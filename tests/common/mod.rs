@@ -76,14 +76,19 @@ pub fn apply(sk: &str, entity: &str) -> top::databank::OpenAuthApply {
         .unwrap()
 }
 
-/// A complete letter of authorization named `name`, valid from last year to next year.
-pub fn letter(name: &str) -> alibaba_openapi::aliyun::sms::CreateSmsAuthorizationLetterBuilder {
+/// A letter's validity period from the start of last year to the end of next year.
+pub fn period() -> String {
     use chrono::Datelike;
     let year = chrono::Utc::now().year();
+    format!("{}-01-01~{}-12-31", year - 1, year + 1)
+}
+
+/// A complete letter of authorization named `name`, valid from last year to next year.
+pub fn letter(name: &str) -> alibaba_openapi::aliyun::sms::CreateSmsAuthorizationLetterBuilder {
     alibaba_openapi::aliyun::sms::CreateSmsAuthorizationLetter::builder()
         .authorization_letter_name(name)
         .authorization_letter_pic("123456/test1719383196031.jpg")
-        .authorization_letter_exp_date(format!("{}-01-01~{}-12-31", year - 1, year + 1))
+        .authorization_letter_exp_date(period())
         .authorization("菜鸟网络科技有限公司")
         .organization_code("9****************A")
         .proxy_authorization("支付宝(中国)网络技术有限公司")

@@ -13,13 +13,21 @@ pub const MAX_SIGNS: usize = 100;
 const MAX_NAME_CHARS: usize = 100;
 /// The longest organization code the service accepts, in characters.
 const MAX_ORGANIZATION_CODE_CHARS: usize = 150;
+/// The longest authorizer or authorized party the service accepts, in characters (the
+/// parameter table's limit; the error table's messages speak of 1000).
+const MAX_PARTY_CHARS: usize = 150;
+/// How long one signature name may be, in characters.
+const SIGN_CHARS: std::ops::RangeInclusive<usize> = 2..=12;
 
 /// `CreateSmsAuthorizationLetter`: registers a letter of authorization from a third party
 /// whose names your SMS signatures use.
 ///
-/// `build()` checks every required parameter, that `SignList` holds 1 to 100 names, that
-/// `AuthorizationLetterExpDate` is `YYYY-MM-DD~YYYY-MM-DD` with real dates in order, and the
-/// documented length limits of the name and the organization code.
+/// `build()` checks every required parameter and the limits the API page documents, all counted
+/// in characters (not bytes): `SignList` holds 1 to 100 names of 2 to 12 characters each;
+/// `AuthorizationLetterExpDate` is `YYYY-MM-DD~YYYY-MM-DD` with real dates in order;
+/// `AuthorizationLetterName` is at most 100 characters; `Authorization`, `ProxyAuthorization`
+/// and `OrganizationCode` at most 150. The page's content rules (which symbols a name may hold,
+/// words such as "test") are left to the service, which answers them with their own codes.
 ///
 /// ```
 /// use alibaba_openapi::aliyun::sms::CreateSmsAuthorizationLetter;
@@ -71,8 +79,8 @@ impl CreateSmsAuthorizationLetterBuilder {
         self
     }
 
-    /// `SignList` (required): the SMS signature names the letter authorizes, 1 to 100. Sent as
-    /// one parameter holding a compact JSON array.
+    /// `SignList` (required): the SMS signature names the letter authorizes, 1 to 100, each 2 to
+    /// 12 characters. Sent as one parameter holding a compact JSON array.
     pub fn sign_list<I, S>(mut self, signs: I) -> Self
     where
         I: IntoIterator<Item = S>,
@@ -88,7 +96,8 @@ impl CreateSmsAuthorizationLetterBuilder {
         self
     }
 
-    /// `Authorization` (required): the authorizer, owner of the signature names.
+    /// `Authorization` (required): the authorizer, owner of the signature names (at most 150
+    /// characters).
     pub fn authorization(mut self, authorizer: impl Into<String>) -> Self {
         self.authorization = Some(authorizer.into());
         self
@@ -101,7 +110,8 @@ impl CreateSmsAuthorizationLetterBuilder {
         self
     }
 
-    /// `ProxyAuthorization` (required): the authorized party, applicant of the signatures.
+    /// `ProxyAuthorization` (required): the authorized party, applicant of the signatures (at
+    /// most 150 characters).
     pub fn proxy_authorization(mut self, party: impl Into<String>) -> Self {
         self.proxy_authorization = Some(party.into());
         self
@@ -150,6 +160,22 @@ impl CreateSmsAuthorizationLetterBuilder {
                 format!("entry {} is empty", blank + 1),
             ));
         }
+        for (i, sign) in signs.iter().enumerate() {
+            let count = sign.chars().count();
+            if !SIGN_CHARS.contains(&count) {
+                return Err(Error::invalid(
+                    "SignList",
+                    format!(
+                        "entry {} ({sign:?}) must be {} to {} characters, got {count}",
+                        i + 1,
+                        SIGN_CHARS.start(),
+                        SIGN_CHARS.end()
+                    ),
+                ));
+            }
+        }
+        let authorization = party("Authorization", self.authorization)?;
+        let proxy_authorization = party("ProxyAuthorization", self.proxy_authorization)?;
         Ok(CreateSmsAuthorizationLetter {
             authorization_letter_pic: required(
                 "AuthorizationLetterPic",
@@ -157,12 +183,24 @@ impl CreateSmsAuthorizationLetterBuilder {
             )?,
             sign_list: serde_json::to_string(&signs).expect("a list of strings serializes"),
             authorization_letter_exp_date: period,
-            authorization: required("Authorization", self.authorization)?,
+            authorization,
             organization_code,
-            proxy_authorization: required("ProxyAuthorization", self.proxy_authorization)?,
+            proxy_authorization,
             authorization_letter_name: name,
         })
     }
+}
+
+/// A required authorizer or authorized party of at most [`MAX_PARTY_CHARS`] characters.
+fn party(parameter: &'static str, value: Option<String>) -> Result<String, Error<ErrorCode>> {
+    let value = required(parameter, value)?;
+    if value.chars().count() > MAX_PARTY_CHARS {
+        return Err(Error::invalid(
+            parameter,
+            format!("must be at most {MAX_PARTY_CHARS} characters"),
+        ));
+    }
+    Ok(value)
 }
 
 /// Checks `YYYY-MM-DD~YYYY-MM-DD` with real dates, the first not after the second.
