@@ -5,6 +5,7 @@
 //! servers may send any of these. Each helper here accepts every such form and is used with
 //! `#[serde(deserialize_with = "...")]`.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use chrono::{DateTime, Utc};
@@ -191,6 +192,144 @@ pub(crate) fn opt_eui<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>,
             "expected a 16-digit hex EUI, got {value:?}"
         )))
     }
+}
+
+/// An optional 32-bit signed integer, from a number or a numeric string.
+pub(crate) fn opt_i32<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i32>, D::Error> {
+    integer(d)
+}
+
+/// An optional floating-point number, from a number or a numeric string.
+pub(crate) fn opt_f64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+    match scalar(d)? {
+        Scalar::Null => Ok(None),
+        Scalar::U64(n) => Ok(Some(n as f64)),
+        Scalar::I64(n) => Ok(Some(n as f64)),
+        Scalar::F64(n) => Ok(Some(n)),
+        Scalar::Str(s) if s.trim().is_empty() => Ok(None),
+        Scalar::Str(s) => s
+            .trim()
+            .parse()
+            .map(Some)
+            .map_err(|_| de::Error::custom(format_args!("expected a number, got {s:?}"))),
+        Scalar::Bool(b) => Err(de::Error::custom(format_args!(
+            "expected a number, got {b}"
+        ))),
+    }
+}
+
+/// A value that can stand in a list or an optional field of an answer, decoded leniently:
+/// `None` for null (and for an empty string where the type has no empty value).
+///
+/// Implemented for the scalars, JSON values and maps here, for every response struct by
+/// [`element!`](crate::element), and for every response enum by `string_enum!`.
+pub(crate) trait Element: Sized {
+    fn element<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Self>, D::Error>;
+}
+
+macro_rules! scalar_elements {
+    ($($ty:ty => $helper:path),* $(,)?) => {
+        $(impl Element for $ty {
+            fn element<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Self>, D::Error> {
+                $helper(d)
+            }
+        })*
+    };
+}
+
+scalar_elements! {
+    String => opt_string,
+    i64 => opt_i64,
+    i32 => opt_i32,
+    u64 => opt_u64,
+    u32 => opt_u32,
+    f64 => opt_f64,
+    bool => opt_bool,
+}
+
+impl Element for serde_json::Value {
+    fn element<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Self>, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(d)?;
+        Ok((!value.is_null()).then_some(value))
+    }
+}
+
+impl Element for BTreeMap<String, serde_json::Value> {
+    fn element<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Self>, D::Error> {
+        match <serde_json::Value as serde::Deserialize>::deserialize(d)? {
+            serde_json::Value::Null => Ok(None),
+            serde_json::Value::String(s) if s.is_empty() => Ok(None),
+            serde_json::Value::Object(map) => Ok(Some(map.into_iter().collect())),
+            other => Err(de::Error::custom(format_args!(
+                "expected an object, got {}",
+                kind(&other)
+            ))),
+        }
+    }
+}
+
+fn kind(value: &serde_json::Value) -> &'static str {
+    match value {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "a list",
+        serde_json::Value::Object(_) => "an object",
+    }
+}
+
+/// An optional struct, enum, map or scalar of an answer.
+pub(crate) fn opt_element<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Element,
+{
+    T::element(d)
+}
+
+/// An optional list of an answer, whatever shape it arrives in:
+/// - a JSON array (null items are dropped);
+/// - a wrapper object whose only entry is the array (`{"SmsSendDetailDTO": [...]}`, as the
+///   XML-minded Dysmsapi answers nest lists), or whose only entry is one item;
+/// - one item where a list was expected (what an XML-to-JSON conversion makes of a list of one);
+/// - null or an empty string: `None`.
+pub(crate) fn opt_list<'de, D, T>(d: D) -> Result<Option<Vec<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Element,
+{
+    use serde::de::IntoDeserializer;
+    let value = <serde_json::Value as serde::Deserialize>::deserialize(d)?;
+    let items = match value {
+        serde_json::Value::Null => return Ok(None),
+        serde_json::Value::String(s) if s.is_empty() => return Ok(None),
+        serde_json::Value::Array(items) => items,
+        // A wrapper: its only entry is the list, or the one item of a list of one.
+        serde_json::Value::Object(map)
+            if map.len() == 1
+                && map.values().all(|v| {
+                    matches!(
+                        v,
+                        serde_json::Value::Array(_) | serde_json::Value::Object(_)
+                    )
+                }) =>
+        {
+            match map.into_iter().next().map(|(_, v)| v) {
+                Some(serde_json::Value::Array(items)) => items,
+                Some(one) => vec![one],
+                None => Vec::new(),
+            }
+        }
+        one => vec![one],
+    };
+    let mut list = Vec::with_capacity(items.len());
+    for item in items {
+        let decoded: Option<T> = T::element(item.into_deserializer())
+            .map_err(|e: serde_json::Error| de::Error::custom(e))?;
+        list.extend(decoded);
+    }
+    Ok(Some(list))
 }
 
 #[cfg(test)]

@@ -78,6 +78,20 @@ impl Client {
         }
     }
 
+    /// Walks a paging action to its end: an `Iterator` of answers, one call each, starting
+    /// where `request` starts; [`Pages::items`] iterates over their items. See
+    /// [`super::Client::paginate`].
+    pub fn paginate<A>(&self, request: A) -> Pages<A>
+    where
+        A: super::Paginate,
+        A::Output: Send,
+    {
+        Pages {
+            pages: self.inner.paginate(request),
+            runtime: self.runtime.clone(),
+        }
+    }
+
     /// The async client underneath, sharing the connection pool and credentials.
     pub fn as_async(&self) -> &super::Client {
         &self.inner
@@ -88,5 +102,58 @@ impl ClientBuilder {
     /// Builds a [`blocking::Client`](Client): the same settings, a synchronous API.
     pub fn build_blocking(self) -> Result<Client, Error<ErrorCode>> {
         Client::from_async(self.build()?)
+    }
+}
+
+/// The pages of a listing, one call each: an `Iterator` of answers. Made by
+/// [`Client::paginate`].
+#[derive(Debug)]
+pub struct Pages<A: super::Paginate> {
+    pages: super::Pages<A>,
+    runtime: BlockingRuntime,
+}
+
+impl<A> Pages<A>
+where
+    A: super::Paginate,
+    A::Output: Send,
+{
+    /// The items of every page, in order.
+    pub fn items(self) -> Items<A> {
+        Items {
+            items: self.pages.items(),
+            runtime: self.runtime,
+        }
+    }
+}
+
+impl<A> Iterator for Pages<A>
+where
+    A: super::Paginate,
+    A::Output: Send,
+{
+    type Item = Result<A::Output, Error<A::ErrorCode>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.runtime.block_on(self.pages.next())
+    }
+}
+
+/// The items of every page of a listing, in order: an `Iterator`. Made by [`Pages::items`].
+#[derive(Debug)]
+pub struct Items<A: super::Paginate> {
+    items: super::Items<A>,
+    runtime: BlockingRuntime,
+}
+
+impl<A> Iterator for Items<A>
+where
+    A: super::Paginate,
+    A::Output: Send,
+{
+    type Item = Result<A::Item, Error<A::ErrorCode>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.runtime.block_on(self.items.next())
     }
 }

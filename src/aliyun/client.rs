@@ -108,6 +108,26 @@ impl Client {
             .await
     }
 
+    /// Walks a paging action to its end: the returned [`Pages`](super::Pages) is a stream of
+    /// answers, one call each, starting where `request` starts; [`Pages::items`](super::Pages::items)
+    /// streams their items. See [`Paginate`](super::Paginate) for when the walk ends.
+    pub fn paginate<A>(&self, request: A) -> super::Pages<A>
+    where
+        A: super::Paginate,
+        A::Output: Send,
+    {
+        self.paginate_with(request, &CallOptions::default())
+    }
+
+    /// [`paginate`](Client::paginate), every page sent with `options`.
+    pub fn paginate_with<A>(&self, request: A, options: &CallOptions) -> super::Pages<A>
+    where
+        A: super::Paginate,
+        A::Output: Send,
+    {
+        super::Pages::new(self.clone(), request, options.clone())
+    }
+
     async fn attempt<A: Action>(
         &self,
         action: &A,

@@ -11,6 +11,7 @@ mod client;
 pub(crate) mod endpoint;
 pub(crate) mod envelope;
 pub mod linkwan;
+mod paginate;
 mod raw;
 pub mod sign;
 pub mod sms;
@@ -19,10 +20,10 @@ pub(crate) mod wire;
 use serde::de::DeserializeOwned;
 
 pub use crate::credentials::Credentials;
-pub(crate) use crate::request::required;
 pub use crate::request::{Idempotency, Params};
 pub use client::{Client, ClientBuilder};
 pub use endpoint::Product;
+pub use paginate::{Cursor, Items, PageInfo, Pages, Paginate};
 pub use raw::RawRequest;
 pub use wire::SignatureVersion;
 

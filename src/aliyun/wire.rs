@@ -63,7 +63,7 @@ pub(crate) struct Unsigned<'a> {
     pub(crate) nonce: &'a str,
 }
 
-impl Unsigned<'_> {
+impl<'a> Unsigned<'a> {
     /// Signs the request with `credentials`.
     pub(crate) fn sign(&self, how: SignatureVersion, credentials: &Credentials) -> SignedRequest {
         match how {
@@ -93,12 +93,21 @@ impl Unsigned<'_> {
         let canonical = v1::canonical_query(all.iter().copied());
         let string_to_sign = v1::string_to_sign_from_canonical("POST", &canonical);
         let signature = v1::sign(credentials.access_key_secret(), &string_to_sign);
-        let (mut url, body) = match self.location {
-            ParamLocation::Query => (self.url_with(&canonical), None),
-            ParamLocation::Body => (
-                self.url_with(&v1::canonical_query(all[..common].iter().copied())),
-                Some(v1::canonical_query(self.params.iter())),
-            ),
+        // Most actions have no body: their URL is the canonical query itself.
+        let has_body =
+            self.location == ParamLocation::Body || self.params.body_params().next().is_some();
+        let (query, body) = if has_body {
+            self.split()
+        } else {
+            (Vec::new(), None)
+        };
+        let mut url = match body {
+            None => self.url_with(&canonical),
+            Some(_) => {
+                let mut in_query = all[..common].to_vec();
+                in_query.extend(query);
+                self.url_with(&v1::canonical_query(in_query))
+            }
         };
         url.push_str("&Signature=");
         percent_encode_into(&mut url, &signature);
@@ -109,17 +118,14 @@ impl Unsigned<'_> {
         SignedRequest {
             url,
             headers,
-            body,
+            body: body.map(v1::canonical_query),
             signature,
         }
     }
 
     fn sign_v3(&self, credentials: &Credentials) -> SignedRequest {
-        let form = v1::canonical_query(self.params.iter());
-        let (query, body) = match self.location {
-            ParamLocation::Query => (form, None),
-            ParamLocation::Body => (String::new(), Some(form)),
-        };
+        let (query, body) = self.split();
+        let body = body.map(v1::canonical_query);
         let payload_hash = match &body {
             Some(body) => v3::payload_sha256(body.as_bytes()),
             None => v3::EMPTY_PAYLOAD_SHA256.to_owned(),
@@ -142,14 +148,10 @@ impl Unsigned<'_> {
             headers.push(("content-type", FORM.to_owned()));
         }
         let signed = v3::default_signed_headers(headers.iter().map(|(k, v)| (*k, v)));
-        let query_params = match self.location {
-            ParamLocation::Query => Some(self.params),
-            ParamLocation::Body => None,
-        };
         let canonical = v3::canonical_request(
             "POST",
             "/",
-            query_params.into_iter().flat_map(Params::iter),
+            query.iter().copied(),
             headers.iter().map(|(k, v)| (*k, v)),
             &signed,
             &payload_hash,
@@ -163,11 +165,25 @@ impl Unsigned<'_> {
             v3::authorization(credentials.access_key_id(), &signed, &signature),
         ));
         SignedRequest {
-            url: self.url_with(&query),
+            url: self.url_with(&v1::canonical_query(query)),
             headers,
             body,
             signature,
         }
+    }
+
+    /// The business parameters for the query string, and those for a form body (`None`
+    /// when there is no body): where each parameter was put, unless the action sends them all
+    /// in the body.
+    #[allow(clippy::type_complexity)]
+    fn split(&self) -> (Vec<(&'a str, &'a str)>, Option<Vec<(&'a str, &'a str)>>) {
+        let params: &'a Params = self.params;
+        if self.location == ParamLocation::Body {
+            return (Vec::new(), Some(params.iter().collect()));
+        }
+        let body: Vec<_> = params.body_params().collect();
+        let query = params.query_params().collect();
+        (query, (!body.is_empty()).then_some(body))
     }
 
     fn url_with(&self, query: &str) -> String {

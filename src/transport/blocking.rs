@@ -7,7 +7,7 @@ use std::sync::Arc;
 use crate::error::{Error, ErrorCode};
 
 /// A shared tokio runtime for blocking clients. Cheap to clone.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub(crate) struct BlockingRuntime {
     runtime: Arc<tokio::runtime::Runtime>,
 }

@@ -1,54 +1,32 @@
-//! Short Message Service (Dysmsapi, API version `2017-05-25`).
-//!
-//! | action | request | answer |
-//! |---|---|---|
-//! | `CreateSmsAuthorizationLetter` | [`CreateSmsAuthorizationLetter`] | [`CreateSmsAuthorizationLetterResponse`] |
+//! Short Message Service (Dysmsapi, API version `2017-05-25`): sending messages and reading
+//! their receipts, signatures, templates, letters of authorization, qualifications, card and
+//! digital messages, short URLs, tags.
 //!
 //! Endpoint: `dysmsapi.aliyuncs.com`, or a regional host (see [`Product::DYSMSAPI`](crate::aliyun::Product::DYSMSAPI)).
-//! Dysmsapi reports business failures with HTTP 200 and a `Code` other than `OK`: those are
-//! errors here too.
+//! Dysmsapi reports business failures with HTTP 200 and a `Code` other than `OK` (for
+//! example `isv.BUSINESS_LIMIT_CONTROL` when a number's flow control is reached): those are
+//! errors here too, with their typed [`ErrorCode`].
+//!
+//! The types below are generated from `models/dysmsapi-2017-05-25.json` and its overlay
+//! (`cargo run -p codegen`): one request type per action with its builder, one answer type,
+//! and [`ErrorCode`] with every documented code.
+//!
+//! Lists that the service nests in a wrapper object (`SmsSendDetailDTOs.SmsSendDetailDTO[]`,
+//! `TagResources.TagResource[]`, `Data.queryResult[]`) are the field itself: an object whose
+//! only field is a list is typed as that list, named after the wrapper
+//! (`sms_send_detail_dtos: Option<Vec<QuerySendDetailsSmsSendDetailDTO>>`), and decoded from
+//! the wrapper, a bare list, or a single item alike.
+//!
+#![doc = include_str!("actions/ACTIONS.md")]
 
-mod authorization_letter;
+mod actions;
+pub(crate) mod checks;
 
-pub use authorization_letter::{
-    CreateSmsAuthorizationLetter, CreateSmsAuthorizationLetterBuilder,
-    CreateSmsAuthorizationLetterResponse, MAX_SIGNS,
-};
+pub use actions::*;
 
-aliyun_error_codes! {
-    /// Dysmsapi error codes: those its API pages document, the gateway codes, and `Other`.
-    pub enum ErrorCode {
-        /// `AuthorizationLetterNameRepeat`: a letter with this name exists already.
-        AuthorizationLetterNameRepeat = "AuthorizationLetterNameRepeat",
-        /// `AuthorizationLetterDateNotMatchRegex`: the validity period is not `YYYY-MM-DD~YYYY-MM-DD`.
-        AuthorizationLetterDateNotMatchRegex = "AuthorizationLetterDateNotMatchRegex",
-        /// `AuthorizationLetterDateNotValid`: today is not within the validity period.
-        AuthorizationLetterDateNotValid = "AuthorizationLetterDateNotValid",
-        /// `AuthorizationLetterNameNotMatchRegex`: the name is empty, only digits, or has symbols.
-        AuthorizationLetterNameNotMatchRegex = "AuthorizationLetterNameNotMatchRegex",
-        /// `AuthorizationLetterNameOverLimit`: the name is over 100 characters.
-        AuthorizationLetterNameOverLimit = "AuthorizationLetterNameOverLimit",
-        /// `AuthorizationNotMatchRegex`: the authorizer name is empty, only digits, or has symbols.
-        AuthorizationNotMatchRegex = "AuthorizationNotMatchRegex",
-        /// `AuthorizationOssFileNotUploadError`: the letter's file has not been uploaded.
-        AuthorizationOssFileNotUploadError = "AuthorizationOssFileNotUploadError",
-        /// `AuthorizationOverLimit`: the authorizer name is too long.
-        AuthorizationOverLimit = "AuthorizationOverLimit",
-        /// `ProxyAuthorizationOverLimit`: the authorized party's name is too long.
-        ProxyAuthorizationOverLimit = "ProxyAuthorizationOverLimit",
-        /// `ProxyAuthorizationNotMatchRegex`: the authorized party's name has symbols or only digits.
-        ProxyAuthorizationNotMatchRegex = "ProxyAuthorizationNotMatchRegex",
-        /// `SignNumOverLimit`: more than 100 signatures.
-        SignNumOverLimit = "SignNumOverLimit",
-        /// `SignNotMatchRegex`: a signature is not 2 to 12 characters or has unsupported characters.
-        SignNotMatchRegex = "SignNotMatchRegex",
-        /// `OrganizationCodeOverLimit`: the organization code is over 150 characters.
-        OrganizationCodeOverLimit = "OrganizationCodeOverLimit",
-        /// `isv.BUSINESS_LIMIT_CONTROL`: a business quota was reached (not a gateway throttle:
-        /// do not retry).
-        BusinessLimitControl = "isv.BUSINESS_LIMIT_CONTROL",
-    }
-}
+/// The most signatures one letter of authorization may list (`SignList` of
+/// [`CreateSmsAuthorizationLetter`]).
+pub const MAX_SIGNS: usize = 100;
 
 impl From<crate::Error<crate::aliyun::ErrorCode>> for crate::Error<ErrorCode> {
     fn from(e: crate::Error<crate::aliyun::ErrorCode>) -> Self {
