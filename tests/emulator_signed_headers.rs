@@ -151,10 +151,7 @@ async fn a_signature_that_leaves_out_the_date_and_nonce_cannot_be_replayed() {
     replay.headers = full.headers.clone();
     replay.set("x-acs-signature-nonce", &nonce());
     let reply = replay.send(&emulator, &authorization).await;
-    assert_eq!(
-        (reply.status, reply.code()),
-        (400, "SignatureDoesNotMatch")
-    );
+    assert_eq!((reply.status, reply.code()), (400, "SignatureDoesNotMatch"));
     let reply = full.send(&emulator, &authorization).await;
     assert_eq!((reply.status, reply.code()), (400, "SignatureNonceUsed"));
 }
@@ -262,7 +259,10 @@ async fn headers_outside_the_required_set_may_stay_unsigned() {
     );
     let required = request.all_names();
     let authorization = request.authorization(owner_key(accounts::OWNER), &required);
-    request.set("user-agent", "AlibabaCloud (Linux; x86_64) Go/1.22 Core/0.4");
+    request.set(
+        "user-agent",
+        "AlibabaCloud (Linux; x86_64) Go/1.22 Core/0.4",
+    );
     request.set("accept", "application/json");
     let reply = request.send(&emulator, &authorization).await;
     assert_eq!(reply.status, 200, "{}", reply.text);
