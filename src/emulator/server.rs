@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::{Arc, Mutex};
 
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper::body::Bytes;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
@@ -44,6 +44,8 @@ async fn serve_connection(stream: TcpStream, state: Arc<Mutex<State>>) {
     let service = service_fn(move |request| answer(Arc::clone(&state), request));
     let _ = http1::Builder::new()
         .keep_alive(true)
+        // A client that shuts down its side after sending a request still gets the answer.
+        .half_close(true)
         .serve_connection(TokioIo::new(stream), service)
         .await;
 }
@@ -80,9 +82,18 @@ async fn answer(
     } else {
         Protocol::Rpc
     };
-    let (body, too_large) = match Limited::new(body, MAX_BODY_BYTES).collect().await {
-        Ok(collected) => (collected.to_bytes(), false),
-        Err(_) => (Bytes::new(), true),
+    let declared = parts
+        .headers
+        .get(hyper::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    let (body, refused) = if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+        // Refused before reading it: the answer does not wait for a body it will not read.
+        (Bytes::new(), Some(too_large_answer()))
+    } else {
+        match read_body(body).await {
+            Ok(body) => (body, None),
+            Err(answer) => (Bytes::new(), Some(answer)),
+        }
     };
     let incoming = Incoming::new(
         parts.method.as_str(),
@@ -91,14 +102,11 @@ async fn answer(
         headers,
         &body,
     );
-    let answer = if too_large {
-        too_large_answer()
-    } else if is_top {
-        top::handle(&state, &incoming)
-    } else if protocol == Protocol::Metadata {
-        metadata::handle(&state, &incoming)
-    } else {
-        gateway::handle(&state, &incoming)
+    let answer = match refused {
+        Some(answer) => answer,
+        None if is_top => top::handle(&state, &incoming),
+        None if protocol == Protocol::Metadata => metadata::handle(&state, &incoming),
+        None => gateway::handle(&state, &incoming),
     };
     record(&state, incoming, &answer, protocol);
 
@@ -110,13 +118,39 @@ async fn answer(
     Ok(build_response(&state, answer))
 }
 
+/// Reads a body of at most [`MAX_BODY_BYTES`]; the answer to give instead when it cannot: 413
+/// over the limit, 400 malformed (cut short before its length, bad chunked encoding).
+async fn read_body(body: hyper::body::Incoming) -> Result<Bytes, Answer> {
+    match Limited::new(body, MAX_BODY_BYTES).collect().await {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(e) if e.is::<LengthLimitError>() => Err(too_large_answer()),
+        Err(e) => Err(body_error_answer(
+            400,
+            "InvalidRequestBody",
+            &format!("The request body is malformed: {e}."),
+        )),
+    }
+}
+
 fn too_large_answer() -> Answer {
+    body_error_answer(
+        413,
+        "RequestEntityTooLarge",
+        "The request body exceeds 1 MiB.",
+    )
+}
+
+/// An answer about the body itself; the connection closes after it (what is left of the body
+/// is not read).
+fn body_error_answer(status: u16, code: &str, message: &str) -> Answer {
     let body = serde_json::json!({
         "RequestId": wire::request_id(),
-        "Code": "RequestEntityTooLarge",
-        "Message": "The request body exceeds 1 MiB.",
+        "Code": code,
+        "Message": message,
     });
-    Answer::json(413, &body, Some("RequestEntityTooLarge".to_owned()))
+    let mut answer = Answer::json(status, &body, Some(code.to_owned()));
+    answer.headers.push(("connection", "close".to_owned()));
+    answer
 }
 
 fn record(state: &Mutex<State>, incoming: Incoming, answer: &Answer, protocol: Protocol) {
