@@ -123,7 +123,9 @@ fn serve(state: &mut State, request: &Incoming) -> Answer {
             return text(400, "Bad Request");
         };
         let token: String = (0..56).map(|_| fastrand::alphanumeric()).collect();
-        services.metadata_tokens.retain(|_, expiry| *expiry > now);
+        services
+            .metadata_tokens
+            .prune_oldest(|expiry| *expiry <= now);
         services
             .metadata_tokens
             .insert(token.clone(), now + Duration::seconds(ttl));

@@ -181,6 +181,7 @@ pub mod accounts;
 pub mod cli;
 mod fault;
 mod gateway;
+mod limits;
 mod linkwan;
 mod metadata;
 mod server;
