@@ -22,11 +22,13 @@
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
+use super::limits::Limits;
 use super::{EmulatorBuilder, Fault, Injection};
 
 /// The help text, listing every flag and fault kind.
 pub const USAGE: &str = "\
 usage: emulator [--listen ADDR] [--clock-skew SECONDS] [--fault KIND[:TIMES[:ACTION]]]...
+                [--max-recorded-requests N]
 
 Serves the alibaba-openapi emulator (the Alibaba Cloud RPC gateway with LinkWAN and Dysmsapi,
 and the Taobao Open Platform gateway) until interrupted. The first line printed is
@@ -49,7 +51,16 @@ Options:
       business=CODE        200 with a business failure, e.g. business=isv.BUSINESS_LIMIT_CONTROL
       top-limited          TOP only: code 7, App Call Limited
       top-isp=SUB_CODE     TOP only: code 15 with SUB_CODE, e.g. top-isp=isp.remote-service-timeout
+  --max-recorded-requests N
+                           requests recorded at most, oldest forgotten first (default 10000;
+                           0 records nothing); the recording also stays within 64 MiB
   -h, --help               print this help
+
+Control endpoints (not recorded, no faults apply):
+  GET    /_emulator/           the control routes
+  GET    /_emulator/health     status and recorded requests, with their cap
+  GET    /_emulator/requests   the recorded requests as JSON summaries (no parameters or headers)
+  DELETE /_emulator/requests   forget the recorded requests
 
 Example:
   emulator --listen 127.0.0.1:8080 --fault throttling=500:2:GetJoinPermissionAuthOrder --fault unavailable";
@@ -64,25 +75,32 @@ pub struct Settings {
     pub clock_skew: chrono::Duration,
     /// `--fault`, in the order given.
     pub faults: Vec<Injection>,
+    /// `--max-recorded-requests`: see [`EmulatorBuilder::max_recorded_requests`].
+    pub max_recorded_requests: usize,
     /// `-h` / `--help`: print [`USAGE`] and exit instead of serving.
     pub help: bool,
 }
 
 impl Default for Settings {
     fn default() -> Self {
+        let limits = Limits::default();
         Settings {
             listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             clock_skew: chrono::Duration::zero(),
             faults: Vec::new(),
+            max_recorded_requests: limits.max_recorded_requests,
             help: false,
         }
     }
 }
 
 impl Settings {
-    /// Applies the listen address, the clock skew and the faults to a builder.
+    /// Applies every setting (address, clock skew, faults, limits) to a builder.
     pub fn apply(&self, builder: EmulatorBuilder) -> EmulatorBuilder {
-        let builder = builder.listen(self.listen).clock_skew(self.clock_skew);
+        let builder = builder
+            .listen(self.listen)
+            .clock_skew(self.clock_skew)
+            .max_recorded_requests(self.max_recorded_requests);
         self.faults
             .iter()
             .cloned()
@@ -109,7 +127,10 @@ where
             Some((flag, value)) if flag.starts_with("--") => (flag, Some(value.to_owned())),
             _ => (arg, None),
         };
-        if !matches!(flag, "--listen" | "--clock-skew" | "--fault") {
+        if !matches!(
+            flag,
+            "--listen" | "--clock-skew" | "--fault" | "--max-recorded-requests"
+        ) {
             return Err(format!("unknown argument {arg:?} (try --help)"));
         }
         let value = match inline {
@@ -126,10 +147,22 @@ where
                 })?;
             }
             "--clock-skew" => settings.clock_skew = parse_skew(&value)?,
+            "--max-recorded-requests" => {
+                settings.max_recorded_requests = parse_count(flag, &value, 0)?;
+            }
             _ => settings.faults.push(parse_fault(&value)?),
         }
     }
     Ok(settings)
+}
+
+/// A whole number of at least `min`.
+fn parse_count(flag: &str, value: &str, min: usize) -> Result<usize, String> {
+    value
+        .parse::<usize>()
+        .ok()
+        .filter(|n| *n >= min)
+        .ok_or_else(|| format!("{flag} {value:?}: expected a whole number of at least {min}"))
 }
 
 fn parse_skew(value: &str) -> Result<chrono::Duration, String> {
@@ -304,6 +337,15 @@ mod tests {
     }
 
     #[test]
+    fn the_recording_cap_takes_a_count() {
+        let settings = parse_args(["--max-recorded-requests", "0"]).unwrap();
+        assert_eq!(settings.max_recorded_requests, 0);
+        assert_eq!(Settings::default().max_recorded_requests, 10_000);
+        let error = parse_args(["--max-recorded-requests", "-1"]).unwrap_err();
+        assert!(error.starts_with("--max-recorded-requests"), "{error}");
+    }
+
+    #[test]
     fn bad_flags_are_refused() {
         assert!(parse_args(["--listen"]).is_err());
         assert!(parse_args(["--listen", "localhost"]).is_err());
@@ -327,16 +369,34 @@ mod tests {
             "business=CODE",
             "top-limited",
             "top-isp=SUB_CODE",
+            "--max-recorded-requests N",
         ] {
             assert!(USAGE.contains(word), "{word}");
+        }
+        for (method, path) in crate::emulator::control::routes() {
+            assert!(
+                USAGE
+                    .lines()
+                    .any(|l| l.contains(method) && l.contains(path)),
+                "{method} {path}"
+            );
         }
     }
 
     #[test]
     fn settings_reach_the_builder() {
-        let settings = parse_args(["--clock-skew", "30", "--fault", "drop:2"]).unwrap();
+        let settings = parse_args([
+            "--clock-skew",
+            "30",
+            "--fault",
+            "drop:2",
+            "--max-recorded-requests",
+            "77",
+        ])
+        .unwrap();
         let builder = settings.apply(crate::emulator::Emulator::builder());
         let debug = format!("{builder:?}");
         assert!(debug.contains("DropConnection"), "{debug}");
+        assert!(debug.contains("max_recorded_requests: 77"), "{debug}");
     }
 }

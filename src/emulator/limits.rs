@@ -1,5 +1,5 @@
-//! How much the emulator keeps: the caps of its state and the bounded containers that enforce
-//! them.
+//! How much the emulator keeps: the server's settings, the caps of its state, and the bounded
+//! containers that enforce them.
 //!
 //! Every collection that a request can grow is bounded here, by count and where entries can be
 //! large by bytes too, the oldest entries forgotten first. The values are documented in the
@@ -8,6 +8,11 @@
 use std::borrow::Borrow;
 use std::collections::{HashMap, VecDeque};
 use std::hash::Hash;
+
+/// Default of [`EmulatorBuilder::max_recorded_requests`](super::EmulatorBuilder::max_recorded_requests).
+pub(crate) const MAX_RECORDED_REQUESTS: usize = 10_000;
+/// The recording's byte budget (parameters, headers, path, action), whatever the count.
+pub(crate) const MAX_RECORDED_BYTES: usize = 64 * 1024 * 1024;
 
 /// `SignatureNonce`s remembered at most (each as a 16-byte fingerprint with its time).
 pub(crate) const MAX_NONCES: usize = 100_000;
@@ -23,6 +28,23 @@ pub(crate) const MAX_LETTERS: usize = 10_000;
 pub(crate) const MAX_APPLICATIONS: usize = 10_000;
 /// The data-bank applications' byte budget (their stored fields).
 pub(crate) const MAX_APPLICATION_BYTES: usize = 16 * 1024 * 1024;
+/// Longest action and path kept in the summary of a rejected request, in bytes.
+pub(crate) const MAX_SUMMARY_FIELD_BYTES: usize = 256;
+
+/// The server's settings, from [`EmulatorBuilder`](super::EmulatorBuilder).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Limits {
+    pub max_recorded_requests: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_recorded_requests: MAX_RECORDED_REQUESTS,
+        }
+    }
+}
+
 /// A queue that forgets its oldest items beyond `max_items` or a total of `max_bytes` (as
 /// reported by the caller for each item). An item larger than the whole budget is kept alone.
 #[derive(Debug)]
@@ -65,6 +87,15 @@ impl<T> Bounded<T> {
 
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = &T> + ExactSizeIterator {
         self.items.iter().map(|(item, _)| item)
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn clear(&mut self) {
+        self.items.clear();
+        self.bytes = 0;
     }
 }
 
@@ -134,6 +165,18 @@ impl<K: Hash + Eq + Clone, V> BoundedMap<K, V> {
     }
 }
 
+/// Cuts `text` to at most `max` bytes, on a character boundary.
+pub(crate) fn truncate(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -149,9 +192,12 @@ mod tests {
         assert_eq!(queue.iter().copied().collect::<Vec<_>>(), [4, 5]);
         queue.push(6, 1000);
         assert_eq!(queue.iter().copied().collect::<Vec<_>>(), [6], "kept alone");
+        queue.clear();
+        queue.push(7, 10);
+        assert_eq!(queue.len(), 1);
         let mut nothing = Bounded::new(0, 100);
         nothing.push(1, 1);
-        assert_eq!(nothing.iter().count(), 0);
+        assert_eq!(nothing.len(), 0);
     }
 
     #[test]
@@ -166,5 +212,11 @@ mod tests {
         assert_eq!(map.len(), 2);
         map.prune_oldest(|v| *v < 3);
         assert_eq!((map.get(&"b"), map.get(&"c")), (None, Some(&3)));
+    }
+
+    #[test]
+    fn truncation_respects_characters() {
+        assert_eq!(truncate("abc", 5), "abc");
+        assert_eq!(truncate("阿里云", 4), "阿");
     }
 }

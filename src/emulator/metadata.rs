@@ -141,10 +141,10 @@ fn serve(state: &mut State, request: &Incoming) -> Answer {
                 .get(token)
                 .is_none_or(|e| *e <= now) =>
         {
-            return text(401, "Unauthorized");
+            return text(401, "Unauthorized").rejected();
         }
         None if services.metadata_mode == MetadataMode::TokenRequired => {
-            return text(403, "Forbidden");
+            return text(403, "Forbidden").rejected();
         }
         _ => {}
     }

@@ -1,5 +1,5 @@
-//! The HTTP side: accepting connections, reading requests, dispatching them to a gateway,
-//! recording them and writing the answers.
+//! The HTTP side: accepting connections, reading requests, dispatching them to a gateway or the
+//! control surface, recording them and writing the answers.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -14,24 +14,32 @@ use hyper_util::rt::TokioIo;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinSet;
 
+use super::limits::Limits;
 use super::state::State;
 use super::wire::{self, Answer, Delivery, Incoming};
-use super::{gateway, lock, metadata, top, Protocol, RecordedRequest};
+use super::{control, gateway, lock, metadata, top, Protocol, RecordedRequest};
 
 /// The largest request body the emulator reads.
 const MAX_BODY_BYTES: usize = 1024 * 1024;
 /// The TOP gateway's path.
 pub(crate) const TOP_PATH: &str = "/router/rest";
 
+/// What every connection shares.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    pub state: Arc<Mutex<State>>,
+    pub limits: Limits,
+}
+
 /// Serves connections until the task is aborted.
-pub(crate) async fn accept_loop(listener: TcpListener, state: Arc<Mutex<State>>) {
+pub(crate) async fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
     // Connections live in the set, so aborting this task closes them all.
     let mut connections = JoinSet::new();
     loop {
         tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok((stream, _)) => {
-                    connections.spawn(serve_connection(stream, Arc::clone(&state)));
+                    connections.spawn(serve_connection(stream, Arc::clone(&shared)));
                 }
                 Err(_) => tokio::time::sleep(std::time::Duration::from_millis(10)).await,
             },
@@ -40,8 +48,11 @@ pub(crate) async fn accept_loop(listener: TcpListener, state: Arc<Mutex<State>>)
     }
 }
 
-async fn serve_connection(stream: TcpStream, state: Arc<Mutex<State>>) {
-    let service = service_fn(move |request| answer(Arc::clone(&state), request));
+async fn serve_connection(stream: TcpStream, shared: Arc<Shared>) {
+    let service = service_fn(move |request| {
+        let shared = Arc::clone(&shared);
+        async move { answer(&shared, request).await }
+    });
     let _ = http1::Builder::new()
         .keep_alive(true)
         // A client that shuts down its side after sending a request still gets the answer.
@@ -63,9 +74,10 @@ impl fmt::Display for DroppedConnection {
 impl std::error::Error for DroppedConnection {}
 
 async fn answer(
-    state: Arc<Mutex<State>>,
+    shared: &Shared,
     request: Request<hyper::body::Incoming>,
 ) -> Result<Response<Full<Bytes>>, DroppedConnection> {
+    let state = &*shared.state;
     let (parts, body) = request.into_parts();
     let mut headers = BTreeMap::new();
     for (name, value) in &parts.headers {
@@ -102,20 +114,25 @@ async fn answer(
         headers,
         &body,
     );
+    if control::handles(path) {
+        // The control surface is not API traffic: never recorded, no fault applies.
+        let answer = refused.unwrap_or_else(|| control::handle(shared, &incoming));
+        return Ok(build_response(state, answer));
+    }
     let answer = match refused {
         Some(answer) => answer,
-        None if is_top => top::handle(&state, &incoming),
-        None if protocol == Protocol::Metadata => metadata::handle(&state, &incoming),
-        None => gateway::handle(&state, &incoming),
+        None if is_top => top::handle(state, &incoming),
+        None if protocol == Protocol::Metadata => metadata::handle(state, &incoming),
+        None => gateway::handle(state, &incoming),
     };
-    record(&state, incoming, &answer, protocol);
+    record(state, incoming, &answer, protocol);
 
     match answer.delivery {
         Delivery::Drop => return Err(DroppedConnection),
         Delivery::After(delay) => tokio::time::sleep(delay).await,
         Delivery::Now => {}
     }
-    Ok(build_response(&state, answer))
+    Ok(build_response(state, answer))
 }
 
 /// Reads a body of at most [`MAX_BODY_BYTES`]; the answer to give instead when it cannot: 413
@@ -140,46 +157,24 @@ fn too_large_answer() -> Answer {
     )
 }
 
-/// An answer about the body itself; the connection closes after it (what is left of the body
-/// is not read).
+/// An answer about the body itself: the gateway's rejection, and the connection closes after
+/// it (what is left of the body is not read).
 fn body_error_answer(status: u16, code: &str, message: &str) -> Answer {
     let body = serde_json::json!({
         "RequestId": wire::request_id(),
         "Code": code,
         "Message": message,
     });
-    let mut answer = Answer::json(status, &body, Some(code.to_owned()));
+    let mut answer = Answer::json(status, &body, Some(code.to_owned())).rejected();
     answer.headers.push(("connection", "close".to_owned()));
     answer
 }
 
 fn record(state: &Mutex<State>, incoming: Incoming, answer: &Answer, protocol: Protocol) {
-    let action = match protocol {
-        Protocol::Top => incoming.param("method"),
-        Protocol::Metadata => Some(metadata::action(&incoming.path)),
-        _ => incoming.param("Action").or(incoming.header("x-acs-action")),
-    };
-    let action = action.unwrap_or_default().to_owned();
-    let nonce = incoming
-        .params
-        .get("SignatureNonce")
-        .or(incoming.headers.get("x-acs-signature-nonce"))
-        .cloned();
-    let mut state = lock(state);
-    let received_at = state.now();
-    state.requests.push(RecordedRequest {
-        protocol,
-        action,
-        http_method: incoming.method,
-        path: incoming.path,
-        nonce,
-        params: incoming.params,
-        headers: incoming.headers,
-        status: (answer.delivery != Delivery::Drop).then_some(answer.status),
-        code: answer.code.clone(),
-        injected: answer.injected,
-        received_at,
-    });
+    let received_at = lock(state).now();
+    let record = RecordedRequest::new(incoming, answer, protocol, received_at);
+    let size = record.size();
+    lock(state).requests.push(record, size);
 }
 
 fn build_response(state: &Mutex<State>, answer: Answer) -> Response<Full<Bytes>> {

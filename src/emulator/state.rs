@@ -4,7 +4,7 @@ use chrono::{DateTime, Duration, Utc};
 use sha2::{Digest, Sha256};
 
 use super::fault::Injection;
-use super::limits::{BoundedMap, MAX_NONCES};
+use super::limits::{Bounded, BoundedMap, MAX_NONCES, MAX_RECORDED_BYTES};
 use super::linkwan::LinkWan;
 use super::sms::Sms;
 use super::sts::StsStore;
@@ -25,7 +25,7 @@ pub(crate) struct State {
     /// clock); the oldest forgotten beyond [`MAX_NONCES`].
     nonces: BoundedMap<u128, DateTime<Utc>>,
     pub faults: Vec<Injection>,
-    pub requests: Vec<RecordedRequest>,
+    pub requests: Bounded<RecordedRequest>,
     pub linkwan: LinkWan,
     pub sms: Sms,
     pub databank: Databank,
@@ -36,13 +36,17 @@ pub(crate) struct State {
 }
 
 impl State {
-    /// A freshly seeded state.
-    pub fn new(clock_skew: Duration, faults: Vec<Injection>) -> State {
+    /// A freshly seeded state that records at most `max_recorded_requests` requests.
+    pub fn new(
+        clock_skew: Duration,
+        faults: Vec<Injection>,
+        max_recorded_requests: usize,
+    ) -> State {
         State {
             clock_skew,
             nonces: BoundedMap::new(MAX_NONCES),
             faults,
-            requests: Vec::new(),
+            requests: Bounded::new(max_recorded_requests, MAX_RECORDED_BYTES),
             linkwan: LinkWan::seeded(),
             sms: Sms::default(),
             databank: Databank::default(),
@@ -94,7 +98,7 @@ mod tests {
 
     #[test]
     fn nonces_are_spent_once_per_key_within_the_window() {
-        let mut state = State::new(Duration::zero(), Vec::new());
+        let mut state = State::new(Duration::zero(), Vec::new(), 10);
         let now = Utc::now();
         assert!(state.use_nonce("AK1", "n1", now));
         assert!(!state.use_nonce("AK1", "n1", now));

@@ -99,7 +99,7 @@ pub(crate) fn handle_unsigned(state: &Mutex<State>, request: &Incoming) -> Answe
         Some(Product::Sts),
     );
     if let Err(r) = route {
-        return gateway::error(r.status, r.code, &r.message, r.product, host);
+        return gateway::error(r.status, r.code, &r.message, r.product, host).rejected();
     }
     let mut guard = lock(state);
     let now = guard.now();
@@ -110,7 +110,11 @@ pub(crate) fn handle_unsigned(state: &Mutex<State>, request: &Incoming) -> Answe
     };
     let result = assume_role_with_oidc(&mut guard, request, now);
     drop(guard);
+    // Unsigned, the request is authenticated by its OIDC token alone: one that fails is a
+    // stranger's, recorded as a summary like a bad signature.
+    let failed = result.is_err();
     let mut answer = gateway::render(Product::Sts, result, host);
+    answer.rejected = failed;
     if delivery != Delivery::Now {
         answer.delivery = delivery;
         answer.injected = true;

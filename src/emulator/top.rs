@@ -131,15 +131,21 @@ impl TopError {
     }
 }
 
-/// Handles a request to `/router/rest`.
+/// Handles a request to `/router/rest`: the gateway's checks (a failure is a rejection, recorded
+/// as a summary), then the method.
 pub(crate) fn handle(state: &Mutex<State>, request: &Incoming) -> Answer {
-    match check_and_serve(state, request) {
+    let method = match check(state, request) {
+        Ok(method) => method,
+        Err(error) => return error.answer().rejected(),
+    };
+    match serve(state, request, method) {
         Ok(answer) => answer,
         Err(error) => error.answer(),
     }
 }
 
-fn check_and_serve(state: &Mutex<State>, request: &Incoming) -> Result<Answer, TopError> {
+/// The gateway's checks, in order; the method on success.
+fn check<'a>(state: &Mutex<State>, request: &'a Incoming) -> Result<&'a str, TopError> {
     let param = |name: &str| request.param(name).filter(|v| !v.is_empty());
     let method = param("method").ok_or_else(|| TopError::new(21, "Missing method"))?;
     let app_key = param("app_key").ok_or_else(|| TopError::new(28, "Missing app key"))?;
@@ -197,7 +203,12 @@ fn check_and_serve(state: &Mutex<State>, request: &Incoming) -> Result<Answer, T
             );
         }
     }
+    Ok(method)
+}
 
+/// Runs the method of a request that passed the gateway's checks.
+fn serve(state: &Mutex<State>, request: &Incoming, method: &str) -> Result<Answer, TopError> {
+    let param = |name: &str| request.param(name).filter(|v| !v.is_empty());
     let mut guard = lock(state);
     let delivery = match fault::take(&mut guard.faults, true, method) {
         None => Delivery::Now,
