@@ -7,7 +7,7 @@
 //! ```
 //!
 //! The flags are parsed by `alibaba_openapi::emulator::cli` (listen address, clock skew, faults,
-//! recording cap).
+//! limits).
 //! The first line printed is `alibaba-openapi emulator listening on ADDR`; then come the URLs,
 //! the active faults, the seeded test credentials and the environment to export. It serves until
 //! interrupted (Ctrl-C).
@@ -74,8 +74,12 @@ fn print_banner(emulator: &Emulator, settings: &cli::Settings) {
         emulator.url()
     );
     println!(
-        "Limits: {} recorded requests",
-        settings.max_recorded_requests
+        "Limits: {} connections, {} recorded requests; timeouts: head {:?}, body {:?}, idle {:?}",
+        settings.max_connections,
+        settings.max_recorded_requests,
+        settings.header_read_timeout,
+        settings.body_read_timeout,
+        settings.idle_timeout
     );
     if !settings.clock_skew.is_zero() {
         println!(

@@ -199,6 +199,8 @@ async fn control_endpoints_list_and_clear_the_recording() {
     assert_eq!(health.status, 200, "{}", health.text);
     assert_eq!(health.json["status"], "ok");
     assert_eq!(health.json["recorded_requests"], 2);
+    assert_eq!(health.json["max_connections"], 512);
+    assert!(health.json["connections"].as_u64().unwrap() >= 1);
 
     let listed = control(reqwest::Method::GET, &emulator, "requests").await;
     assert_eq!(listed.status, 200, "{}", listed.text);

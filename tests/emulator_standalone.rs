@@ -114,6 +114,19 @@ impl Standalone {
         Standalone::spawn(command)
     }
 
+    /// [`Standalone::start`] with at most `limit` open file descriptors, as `ulimit -n` sets.
+    #[cfg(unix)]
+    fn start_with_fd_limit(limit: u32, args: &[&str]) -> Standalone {
+        let mut command = Command::new("sh");
+        command
+            .arg("-c")
+            .arg(format!("ulimit -n {limit} && exec \"$0\" \"$@\""))
+            .arg(emulator_binary())
+            .args(["--listen", "127.0.0.1:0"])
+            .args(args);
+        Standalone::spawn(command)
+    }
+
     fn spawn(mut command: Command) -> Standalone {
         let child = command
             .stdin(Stdio::null())
@@ -245,6 +258,10 @@ fn standalone_emulator_refuses_unknown_flags() {
     for word in [
         "--clock-skew SECONDS",
         "--max-recorded-requests N",
+        "--max-connections N",
+        "--header-timeout SECONDS",
+        "--body-timeout SECONDS",
+        "--idle-timeout SECONDS",
         "DELETE /_emulator/requests",
         "GET    /_emulator/health",
     ] {
@@ -282,4 +299,25 @@ async fn standalone_emulator_caps_its_recording_and_clears_it_over_http() {
     assert_eq!(cleared["cleared"], 2);
     let listed = control(reqwest::Method::GET, &emulator.url(), "requests").await;
     assert_eq!(listed["requests"].as_array().unwrap().len(), 0);
+}
+
+/// With 64 file descriptors, 100 idle connections would leave none for a new client; under
+/// `--max-connections 32` the emulator closes the longest idle ones and keeps answering.
+#[cfg(unix)]
+#[tokio::test]
+async fn standalone_emulator_keeps_answering_when_idle_connections_pile_up() {
+    let emulator = Standalone::start_with_fd_limit(64, &["--max-connections", "32"]);
+    let mut idle = Vec::new();
+    for _ in 0..100 {
+        idle.push(tokio::net::TcpStream::connect(emulator.addr).await.unwrap());
+    }
+    let health = tokio::time::timeout(
+        Duration::from_secs(10),
+        control(reqwest::Method::GET, &emulator.url(), "health"),
+    )
+    .await
+    .expect("a new client is answered in time");
+    assert!(health["connections"].as_u64().unwrap() <= 32, "{health}");
+    let (status, body) = get_owned_join_permission(&emulator.url()).await;
+    assert_eq!(status, 200, "{body}");
 }

@@ -28,7 +28,8 @@ use super::{EmulatorBuilder, Fault, Injection};
 /// The help text, listing every flag and fault kind.
 pub const USAGE: &str = "\
 usage: emulator [--listen ADDR] [--clock-skew SECONDS] [--fault KIND[:TIMES[:ACTION]]]...
-                [--max-recorded-requests N]
+                [--max-recorded-requests N] [--max-connections N]
+                [--header-timeout SECONDS] [--body-timeout SECONDS] [--idle-timeout SECONDS]
 
 Serves the alibaba-openapi emulator (the Alibaba Cloud RPC gateway with LinkWAN and Dysmsapi,
 and the Taobao Open Platform gateway) until interrupted. The first line printed is
@@ -54,11 +55,18 @@ Options:
   --max-recorded-requests N
                            requests recorded at most, oldest forgotten first (default 10000;
                            0 records nothing); the recording also stays within 64 MiB
+  --max-connections N      connections served at once (default 512); a new one beyond it
+                           closes the one waiting longest for a request, or is itself closed
+                           when every connection is in the middle of a request
+  --header-timeout SECONDS a request head must arrive within this, from its first byte
+                           (default 10)
+  --body-timeout SECONDS   a request body must arrive within this, else 408 (default 30)
+  --idle-timeout SECONDS   a connection waiting this long for a request is closed (default 60)
   -h, --help               print this help
 
 Control endpoints (not recorded, no faults apply):
   GET    /_emulator/           the control routes
-  GET    /_emulator/health     status and recorded requests, with their cap
+  GET    /_emulator/health     status, recorded requests and open connections, with their caps
   GET    /_emulator/requests   the recorded requests as JSON summaries (no parameters or headers)
   DELETE /_emulator/requests   forget the recorded requests
 
@@ -77,6 +85,14 @@ pub struct Settings {
     pub faults: Vec<Injection>,
     /// `--max-recorded-requests`: see [`EmulatorBuilder::max_recorded_requests`].
     pub max_recorded_requests: usize,
+    /// `--max-connections`: see [`EmulatorBuilder::max_connections`].
+    pub max_connections: usize,
+    /// `--header-timeout`: see [`EmulatorBuilder::header_read_timeout`].
+    pub header_read_timeout: Duration,
+    /// `--body-timeout`: see [`EmulatorBuilder::body_read_timeout`].
+    pub body_read_timeout: Duration,
+    /// `--idle-timeout`: see [`EmulatorBuilder::idle_timeout`].
+    pub idle_timeout: Duration,
     /// `-h` / `--help`: print [`USAGE`] and exit instead of serving.
     pub help: bool,
 }
@@ -89,6 +105,10 @@ impl Default for Settings {
             clock_skew: chrono::Duration::zero(),
             faults: Vec::new(),
             max_recorded_requests: limits.max_recorded_requests,
+            max_connections: limits.max_connections,
+            header_read_timeout: limits.header_read_timeout,
+            body_read_timeout: limits.body_read_timeout,
+            idle_timeout: limits.idle_timeout,
             help: false,
         }
     }
@@ -100,7 +120,11 @@ impl Settings {
         let builder = builder
             .listen(self.listen)
             .clock_skew(self.clock_skew)
-            .max_recorded_requests(self.max_recorded_requests);
+            .max_recorded_requests(self.max_recorded_requests)
+            .max_connections(self.max_connections)
+            .header_read_timeout(self.header_read_timeout)
+            .body_read_timeout(self.body_read_timeout)
+            .idle_timeout(self.idle_timeout);
         self.faults
             .iter()
             .cloned()
@@ -129,7 +153,14 @@ where
         };
         if !matches!(
             flag,
-            "--listen" | "--clock-skew" | "--fault" | "--max-recorded-requests"
+            "--listen"
+                | "--clock-skew"
+                | "--fault"
+                | "--max-recorded-requests"
+                | "--max-connections"
+                | "--header-timeout"
+                | "--body-timeout"
+                | "--idle-timeout"
         ) {
             return Err(format!("unknown argument {arg:?} (try --help)"));
         }
@@ -150,6 +181,10 @@ where
             "--max-recorded-requests" => {
                 settings.max_recorded_requests = parse_count(flag, &value, 0)?;
             }
+            "--max-connections" => settings.max_connections = parse_count(flag, &value, 1)?,
+            "--header-timeout" => settings.header_read_timeout = parse_seconds(flag, &value)?,
+            "--body-timeout" => settings.body_read_timeout = parse_seconds(flag, &value)?,
+            "--idle-timeout" => settings.idle_timeout = parse_seconds(flag, &value)?,
             _ => settings.faults.push(parse_fault(&value)?),
         }
     }
@@ -163,6 +198,16 @@ fn parse_count(flag: &str, value: &str, min: usize) -> Result<usize, String> {
         .ok()
         .filter(|n| *n >= min)
         .ok_or_else(|| format!("{flag} {value:?}: expected a whole number of at least {min}"))
+}
+
+/// Positive seconds, fractions allowed (`0.5`).
+fn parse_seconds(flag: &str, value: &str) -> Result<Duration, String> {
+    value
+        .parse::<f64>()
+        .ok()
+        .filter(|s| *s > 0.0)
+        .and_then(|s| Duration::try_from_secs_f64(s).ok())
+        .ok_or_else(|| format!("{flag} {value:?}: expected positive seconds, e.g. 10 or 0.5"))
 }
 
 fn parse_skew(value: &str) -> Result<chrono::Duration, String> {
@@ -337,12 +382,39 @@ mod tests {
     }
 
     #[test]
-    fn the_recording_cap_takes_a_count() {
-        let settings = parse_args(["--max-recorded-requests", "0"]).unwrap();
+    fn limits_take_counts_and_seconds() {
+        let settings = parse_args([
+            "--max-recorded-requests",
+            "0",
+            "--max-connections=64",
+            "--header-timeout",
+            "2.5",
+            "--body-timeout",
+            "5",
+            "--idle-timeout=30",
+        ])
+        .unwrap();
         assert_eq!(settings.max_recorded_requests, 0);
-        assert_eq!(Settings::default().max_recorded_requests, 10_000);
-        let error = parse_args(["--max-recorded-requests", "-1"]).unwrap_err();
-        assert!(error.starts_with("--max-recorded-requests"), "{error}");
+        assert_eq!(settings.max_connections, 64);
+        assert_eq!(settings.header_read_timeout, Duration::from_millis(2500));
+        assert_eq!(settings.body_read_timeout, Duration::from_secs(5));
+        assert_eq!(settings.idle_timeout, Duration::from_secs(30));
+        let defaults = Settings::default();
+        assert_eq!(defaults.max_recorded_requests, 10_000);
+        assert_eq!(defaults.max_connections, 512);
+        assert_eq!(defaults.header_read_timeout, Duration::from_secs(10));
+        assert_eq!(defaults.body_read_timeout, Duration::from_secs(30));
+        assert_eq!(defaults.idle_timeout, Duration::from_secs(60));
+        for bad in [
+            ["--max-connections", "0"],
+            ["--max-recorded-requests", "-1"],
+            ["--header-timeout", "0"],
+            ["--body-timeout", "soon"],
+            ["--idle-timeout", "-3"],
+        ] {
+            let error = parse_args(bad).unwrap_err();
+            assert!(error.starts_with(bad[0]), "{error}");
+        }
     }
 
     #[test]
@@ -370,6 +442,10 @@ mod tests {
             "top-limited",
             "top-isp=SUB_CODE",
             "--max-recorded-requests N",
+            "--max-connections N",
+            "--header-timeout SECONDS",
+            "--body-timeout SECONDS",
+            "--idle-timeout SECONDS",
         ] {
             assert!(USAGE.contains(word), "{word}");
         }
@@ -390,13 +466,13 @@ mod tests {
             "30",
             "--fault",
             "drop:2",
-            "--max-recorded-requests",
+            "--max-connections",
             "77",
         ])
         .unwrap();
         let builder = settings.apply(crate::emulator::Emulator::builder());
         let debug = format!("{builder:?}");
         assert!(debug.contains("DropConnection"), "{debug}");
-        assert!(debug.contains("max_recorded_requests: 77"), "{debug}");
+        assert!(debug.contains("max_connections: 77"), "{debug}");
     }
 }

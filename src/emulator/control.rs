@@ -5,6 +5,8 @@
 //! Each route is one entry of [`ROUTES`]: a method, a path and a handler. `GET /_emulator/`
 //! lists them; a known path with another method is 405 (with `Allow`), an unknown one 404.
 
+use std::sync::atomic::Ordering;
+
 use serde_json::{json, Value};
 
 use super::lock;
@@ -34,7 +36,7 @@ const ROUTES: &[Route] = &[
     Route {
         method: "GET",
         path: "/_emulator/health",
-        about: "status and recorded requests, with their cap",
+        about: "status, recorded requests and open connections, with their caps",
         handler: health,
     },
     Route {
@@ -114,6 +116,8 @@ fn health(shared: &Shared, _: &Incoming) -> Answer {
         "status": "ok",
         "recorded_requests": recorded,
         "max_recorded_requests": shared.limits.max_recorded_requests,
+        "connections": shared.open_connections.load(Ordering::Relaxed),
+        "max_connections": shared.limits.max_connections,
     }))
 }
 

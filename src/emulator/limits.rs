@@ -1,5 +1,5 @@
-//! How much the emulator keeps: the server's settings, the caps of its state, and the bounded
-//! containers that enforce them.
+//! How much the emulator keeps and how long it waits: the server's settings, the caps of its
+//! state, and the bounded containers that enforce them.
 //!
 //! Every collection that a request can grow is bounded here, by count and where entries can be
 //! large by bytes too, the oldest entries forgotten first. The values are documented in the
@@ -8,11 +8,24 @@
 use std::borrow::Borrow;
 use std::collections::{HashMap, VecDeque};
 use std::hash::Hash;
+use std::time::Duration;
 
 /// Default of [`EmulatorBuilder::max_recorded_requests`](super::EmulatorBuilder::max_recorded_requests).
 pub(crate) const MAX_RECORDED_REQUESTS: usize = 10_000;
 /// The recording's byte budget (parameters, headers, path, action), whatever the count.
 pub(crate) const MAX_RECORDED_BYTES: usize = 64 * 1024 * 1024;
+/// Default of [`EmulatorBuilder::max_connections`](super::EmulatorBuilder::max_connections).
+pub(crate) const MAX_CONNECTIONS: usize = 512;
+/// Default of [`EmulatorBuilder::header_read_timeout`](super::EmulatorBuilder::header_read_timeout).
+pub(crate) const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default of [`EmulatorBuilder::body_read_timeout`](super::EmulatorBuilder::body_read_timeout).
+pub(crate) const BODY_READ_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default of [`EmulatorBuilder::idle_timeout`](super::EmulatorBuilder::idle_timeout).
+pub(crate) const IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+/// The longest timeout the builder takes; longer ones are cut to it (so deadlines never overflow).
+pub(crate) const LONGEST_TIMEOUT: Duration = Duration::from_secs(365 * 24 * 60 * 60);
+/// The largest request body read; a larger one is 413.
+pub(crate) const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 /// `SignatureNonce`s remembered at most (each as a 16-byte fingerprint with its time).
 pub(crate) const MAX_NONCES: usize = 100_000;
@@ -35,12 +48,20 @@ pub(crate) const MAX_SUMMARY_FIELD_BYTES: usize = 256;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Limits {
     pub max_recorded_requests: usize,
+    pub max_connections: usize,
+    pub header_read_timeout: Duration,
+    pub body_read_timeout: Duration,
+    pub idle_timeout: Duration,
 }
 
 impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_recorded_requests: MAX_RECORDED_REQUESTS,
+            max_connections: MAX_CONNECTIONS,
+            header_read_timeout: HEADER_READ_TIMEOUT,
+            body_read_timeout: BODY_READ_TIMEOUT,
+            idle_timeout: IDLE_TIMEOUT,
         }
     }
 }

@@ -148,7 +148,8 @@
 //! standalone emulator and for tests written in other languages. Their requests are not recorded
 //! and no fault applies to them. Answers are JSON:
 //! - `GET /_emulator/` → `{"routes":[{"method","path","about"}]}`;
-//! - `GET /_emulator/health` → `{"status":"ok","recorded_requests","max_recorded_requests"}`;
+//! - `GET /_emulator/health` → `{"status":"ok","recorded_requests","max_recorded_requests",
+//!   "connections","max_connections"}`;
 //! - `GET /_emulator/requests` → `{"requests":[{"protocol","action","http_method","path",
 //!   "status","code","injected","rejected","received_at"}]}`, oldest first, `protocol` one of
 //!   `rpc`, `top`, `metadata`: summaries without parameters, headers or nonce (the Rust API's
@@ -159,14 +160,24 @@
 //! 404, each `{"error":"…"}`.
 //!
 //! # Limits
-//! Everything the emulator keeps is bounded, so a long session or a careless or hostile client
-//! on its port cannot exhaust its memory:
+//! Everything the emulator keeps or waits for is bounded, so a long session or a careless or
+//! hostile client on its port cannot exhaust its memory or file descriptors:
 //! - **Request bodies**: at most 1 MiB. A `Content-Length` over it is answered 413
 //!   `RequestEntityTooLarge` at once, without reading the body; a chunked body that grows past it,
 //!   413 when it does. A body that ends before its `Content-Length` (the client shut down its
-//!   side) or has invalid chunked encoding is 400 `InvalidRequestBody`. These answers are
-//!   `{"RequestId","Code","Message"}`, close the connection, and are recorded as refused
-//!   requests.
+//!   side) or has invalid chunked encoding is 400 `InvalidRequestBody`; one slower than the body
+//!   timeout is 408 `RequestTimeout`. These answers are `{"RequestId","Code","Message"}`, close
+//!   the connection, and are recorded as refused requests.
+//! - **Timeouts**, each set on [`EmulatorBuilder`]: a request head must arrive within
+//!   [`header_read_timeout`](EmulatorBuilder::header_read_timeout) (10 s) of its first byte, a
+//!   body within [`body_read_timeout`](EmulatorBuilder::body_read_timeout) (30 s) of the end of
+//!   the head, and a connection waits at most [`idle_timeout`](EmulatorBuilder::idle_timeout)
+//!   (60 s) for a request, after it opened or after its last answer. A connection past the head or
+//!   idle timeout is closed without an answer.
+//! - **Connections**: at most [`max_connections`](EmulatorBuilder::max_connections) (512) at
+//!   once, well under the common limit of 1,024 file descriptors. A new connection beyond it
+//!   closes the open one that has waited longest for a request (or for the rest of its head); when
+//!   every connection is in the middle of a request, the new one is closed at once.
 //! - **Recording**: the most recent [`max_recorded_requests`](EmulatorBuilder::max_recorded_requests)
 //!   (10,000) requests, within 64 MiB of parameters and headers, oldest first out. A request the
 //!   gateway refused keeps only a summary (see [`RecordedRequest`]).
@@ -224,6 +235,7 @@
 
 pub mod accounts;
 pub mod cli;
+mod connection;
 mod control;
 mod fault;
 mod gateway;
@@ -243,7 +255,9 @@ mod wire;
 use std::fmt;
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::atomic::AtomicUsize;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use tokio::net::TcpListener;
@@ -255,7 +269,7 @@ pub use recording::{Protocol, RecordedRequest};
 pub use sts::TemporaryCredentials;
 
 use accounts::Account;
-use limits::Limits;
+use limits::{Limits, LONGEST_TIMEOUT};
 use server::{accept_loop, Shared, TOP_PATH};
 use state::State;
 
@@ -311,6 +325,38 @@ impl EmulatorBuilder {
         self
     }
 
+    /// How many connections are served at once (default 512, at least 1). A new connection
+    /// beyond it closes the connection that has waited longest for a request (or for the end
+    /// of a request head); when every connection is in the middle of a request, the new one is
+    /// closed at once.
+    pub fn max_connections(mut self, max: usize) -> Self {
+        self.limits.max_connections = max.max(1);
+        self
+    }
+
+    /// How long a request head may take from its first byte to its end before the connection
+    /// is closed without an answer (default 10 seconds): a client that sends its headers a
+    /// byte at a time holds no connection for long.
+    pub fn header_read_timeout(mut self, timeout: Duration) -> Self {
+        self.limits.header_read_timeout = timeout.min(LONGEST_TIMEOUT);
+        self
+    }
+
+    /// How long a request body may take, from the end of the head to its last byte (default
+    /// 30 seconds); a slower one is answered 408 `RequestTimeout` and the connection closed.
+    pub fn body_read_timeout(mut self, timeout: Duration) -> Self {
+        self.limits.body_read_timeout = timeout.min(LONGEST_TIMEOUT);
+        self
+    }
+
+    /// How long a connection may wait for a request, after it opened or after its last answer,
+    /// before it is closed (default 60 seconds). Each timeout is at most a year; a longer one is
+    /// cut to that.
+    pub fn idle_timeout(mut self, timeout: Duration) -> Self {
+        self.limits.idle_timeout = timeout.min(LONGEST_TIMEOUT);
+        self
+    }
+
     /// Binds the address and starts serving on the current tokio runtime.
     pub async fn start(self) -> io::Result<Emulator> {
         let listener = TcpListener::bind(self.listen).await?;
@@ -324,6 +370,7 @@ impl EmulatorBuilder {
         let shared = Arc::new(Shared {
             state: Arc::clone(&state),
             limits: self.limits,
+            open_connections: AtomicUsize::new(0),
         });
         let server = tokio::spawn(accept_loop(listener, shared));
         Ok(Emulator {

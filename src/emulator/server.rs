@@ -1,8 +1,10 @@
-//! The HTTP side: accepting connections, reading requests, dispatching them to a gateway or the
-//! control surface, recording them and writing the answers.
+//! The HTTP side: accepting connections within the cap, reading requests and their bodies within
+//! the limits, dispatching them to a gateway or the control surface, recording them and writing
+//! the answers.
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
@@ -10,17 +12,16 @@ use hyper::body::Bytes;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Request, Response};
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinSet;
 
-use super::limits::Limits;
+use super::connection::{Activity, Registry, Watched};
+use super::limits::{Limits, MAX_BODY_BYTES};
 use super::state::State;
 use super::wire::{self, Answer, Delivery, Incoming};
 use super::{control, gateway, lock, metadata, top, Protocol, RecordedRequest};
 
-/// The largest request body the emulator reads.
-const MAX_BODY_BYTES: usize = 1024 * 1024;
 /// The TOP gateway's path.
 pub(crate) const TOP_PATH: &str = "/router/rest";
 
@@ -29,36 +30,77 @@ pub(crate) const TOP_PATH: &str = "/router/rest";
 pub(crate) struct Shared {
     pub state: Arc<Mutex<State>>,
     pub limits: Limits,
+    /// Connections open now.
+    pub open_connections: AtomicUsize,
 }
 
 /// Serves connections until the task is aborted.
 pub(crate) async fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
     // Connections live in the set, so aborting this task closes them all.
     let mut connections = JoinSet::new();
+    let mut registry = Registry::default();
     loop {
         tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok((stream, _)) => {
-                    connections.spawn(serve_connection(stream, Arc::clone(&shared)));
+                    if registry.len() >= shared.limits.max_connections
+                        && !registry.close_longest_waiting()
+                    {
+                        // Every connection is in the middle of a request: refuse this one.
+                        drop(stream);
+                        continue;
+                    }
+                    let activity = Arc::new(Activity::new());
+                    let task = connections.spawn(serve_connection(
+                        stream,
+                        Arc::clone(&shared),
+                        Arc::clone(&activity),
+                    ));
+                    registry.insert(task, activity);
                 }
+                // Out of file descriptors, or a connection reset before it was accepted.
                 Err(_) => tokio::time::sleep(std::time::Duration::from_millis(10)).await,
             },
-            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+            Some(done) = connections.join_next_with_id(), if !connections.is_empty() => {
+                registry.remove(match done {
+                    Ok((id, ())) => id,
+                    Err(e) => e.id(),
+                });
+            }
         }
+        shared
+            .open_connections
+            .store(registry.len(), Ordering::Relaxed);
     }
 }
 
-async fn serve_connection(stream: TcpStream, shared: Arc<Shared>) {
+async fn serve_connection(stream: TcpStream, shared: Arc<Shared>, activity: Arc<Activity>) {
+    let limits = shared.limits;
+    let io = TokioIo::new(Watched::new(stream, Arc::clone(&activity)));
+    let requests = Arc::clone(&activity);
     let service = service_fn(move |request| {
+        let guard = requests.start_request();
         let shared = Arc::clone(&shared);
-        async move { answer(&shared, request).await }
+        async move {
+            let answered = answer(&shared, request).await;
+            drop(guard);
+            answered
+        }
     });
-    let _ = http1::Builder::new()
+    let connection = http1::Builder::new()
         .keep_alive(true)
         // A client that shuts down its side after sending a request still gets the answer.
         .half_close(true)
-        .serve_connection(TokioIo::new(stream), service)
-        .await;
+        // hyper's own header timer runs from the end of the previous answer to the end of the
+        // next head, idle time included: here only a backstop behind the watchdog, which tells
+        // idle time and head reading apart.
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.idle_timeout + limits.header_read_timeout)
+        .serve_connection(io, service);
+    tokio::select! {
+        _ = connection => {}
+        () = activity.watchdog(limits) => {}
+    }
 }
 
 /// Returned by the service to make hyper close the connection without answering.
@@ -102,7 +144,7 @@ async fn answer(
         // Refused before reading it: the answer does not wait for a body it will not read.
         (Bytes::new(), Some(too_large_answer()))
     } else {
-        match read_body(body).await {
+        match read_body(body, &shared.limits).await {
             Ok(body) => (body, None),
             Err(answer) => (Bytes::new(), Some(answer)),
         }
@@ -135,16 +177,26 @@ async fn answer(
     Ok(build_response(state, answer))
 }
 
-/// Reads a body of at most [`MAX_BODY_BYTES`]; the answer to give instead when it cannot: 413
-/// over the limit, 400 malformed (cut short before its length, bad chunked encoding).
-async fn read_body(body: hyper::body::Incoming) -> Result<Bytes, Answer> {
-    match Limited::new(body, MAX_BODY_BYTES).collect().await {
-        Ok(collected) => Ok(collected.to_bytes()),
-        Err(e) if e.is::<LengthLimitError>() => Err(too_large_answer()),
-        Err(e) => Err(body_error_answer(
+/// Reads a body of at most [`MAX_BODY_BYTES`] within the body timeout; the answer to give
+/// instead when it cannot: 413 over the limit, 408 too slow, 400 malformed (cut short before
+/// its length, bad chunked encoding).
+async fn read_body(body: hyper::body::Incoming, limits: &Limits) -> Result<Bytes, Answer> {
+    let read = Limited::new(body, MAX_BODY_BYTES).collect();
+    match tokio::time::timeout(limits.body_read_timeout, read).await {
+        Ok(Ok(collected)) => Ok(collected.to_bytes()),
+        Ok(Err(e)) if e.is::<LengthLimitError>() => Err(too_large_answer()),
+        Ok(Err(e)) => Err(body_error_answer(
             400,
             "InvalidRequestBody",
             &format!("The request body is malformed: {e}."),
+        )),
+        Err(_) => Err(body_error_answer(
+            408,
+            "RequestTimeout",
+            &format!(
+                "The request body did not arrive within {} ms.",
+                limits.body_read_timeout.as_millis()
+            ),
         )),
     }
 }
