@@ -223,10 +223,10 @@ fn body_error_answer(status: u16, code: &str, message: &str) -> Answer {
 }
 
 fn record(state: &Mutex<State>, incoming: Incoming, answer: &Answer, protocol: Protocol) {
-    let received_at = lock(state).now();
-    let record = RecordedRequest::new(incoming, answer, protocol, received_at);
+    let mut state = lock(state);
+    let record = RecordedRequest::new(incoming, answer, protocol, state.now());
     let size = record.size();
-    lock(state).requests.push(record, size);
+    state.requests.push(record, size);
 }
 
 fn build_response(state: &Mutex<State>, answer: Answer) -> Response<Full<Bytes>> {

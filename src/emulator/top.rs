@@ -208,7 +208,6 @@ fn check<'a>(state: &Mutex<State>, request: &'a Incoming) -> Result<&'a str, Top
 
 /// Runs the method of a request that passed the gateway's checks.
 fn serve(state: &Mutex<State>, request: &Incoming, method: &str) -> Result<Answer, TopError> {
-    let param = |name: &str| request.param(name).filter(|v| !v.is_empty());
     let mut guard = lock(state);
     let delivery = match fault::take(&mut guard.faults, true, method) {
         None => Delivery::Now,
@@ -219,7 +218,7 @@ fn serve(state: &Mutex<State>, request: &Incoming, method: &str) -> Result<Answe
     drop(guard);
     let (result, code) = result;
     let request_id = top_request_id();
-    let body = if param("simplify") == Some("true") {
+    let body = if request.param("simplify") == Some("true") {
         json!({ "result": result, "request_id": request_id })
     } else {
         json!({ response_name(method): { "result": result, "request_id": request_id } })
