@@ -281,7 +281,7 @@ async fn at_the_cap_with_every_connection_busy_a_new_one_is_closed_at_once() {
     let emulator = Emulator::builder()
         .max_connections(2)
         .inject(
-            Injection::new(Fault::Delay(Duration::from_secs(2)))
+            Injection::new(Fault::Delay(Duration::from_secs(3)))
                 .times(2)
                 .for_action("EcsMetadata"),
         )
@@ -299,7 +299,8 @@ async fn at_the_cap_with_every_connection_busy_a_new_one_is_closed_at_once() {
             .unwrap();
         busy.push(stream);
     }
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Time for both heads to be read, so both connections are busy (they wait on the delay).
+    tokio::time::sleep(Duration::from_millis(800)).await;
     let mut refused = connect(&emulator).await;
     let started = Instant::now();
     let _ = refused
