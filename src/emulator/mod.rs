@@ -184,8 +184,8 @@
 //! - **State**, the oldest forgotten first: `SignatureNonce`s, 100,000 (kept as 16-byte
 //!   fingerprints; those past their 30-minute window are pruned as new ones arrive, and beyond the
 //!   cap a nonce could be used again within its window); issued temporary credentials, 10,000 (a
-//!   forgotten key is then `InvalidAccessKeyId.NotFound`); metadata session tokens, 10,000, the
-//!   expired pruned first; LinkWAN orders, 10,000, of which only REJECTED and CANCELED ones are
+//!   forgotten key is then `InvalidAccessKeyId.NotFound`); metadata session tokens, 10,000 (the
+//!   oldest are pruned once expired, as new ones are granted); LinkWAN orders, 10,000, of which only REJECTED and CANCELED ones are
 //!   forgotten (the latest order of each permission, which decides its state, stays); SMS letters
 //!   of authorization, 10,000 (a forgotten letter's name may be used again); data-bank
 //!   applications, 10,000 and 16 MiB (a forgotten pair may apply again). The LinkWAN
