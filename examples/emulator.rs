@@ -6,7 +6,8 @@
 //! cargo run --example emulator --features emulator -- --help
 //! ```
 //!
-//! The flags are parsed by `alibaba_openapi::emulator::cli` (listen address, clock skew, faults).
+//! The flags are parsed by `alibaba_openapi::emulator::cli` (listen address, clock skew, faults,
+//! limits).
 //! The first line printed is `alibaba-openapi emulator listening on ADDR`; then come the URLs,
 //! the active faults, the seeded test credentials and the environment to export. It serves until
 //! interrupted (Ctrl-C).
@@ -67,6 +68,18 @@ fn print_banner(emulator: &Emulator, settings: &cli::Settings) {
     println!(
         "TOP gateway:                                   {}",
         emulator.top_gateway_url()
+    );
+    println!(
+        "Control (not recorded):                        {0}/_emulator/health, {0}/_emulator/requests (GET lists, DELETE clears)",
+        emulator.url()
+    );
+    println!(
+        "Limits: {} connections, {} recorded requests; timeouts: head {:?}, body {:?}, idle {:?}",
+        settings.max_connections,
+        settings.max_recorded_requests,
+        settings.header_read_timeout,
+        settings.body_read_timeout,
+        settings.idle_timeout
     );
     if !settings.clock_skew.is_zero() {
         println!(

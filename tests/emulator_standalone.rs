@@ -109,9 +109,26 @@ impl Standalone {
     /// Starts the binary with `--listen 127.0.0.1:0` and `args`; reads the address from the
     /// first line it prints.
     fn start(args: &[&str]) -> Standalone {
-        let child = Command::new(emulator_binary())
+        let mut command = Command::new(emulator_binary());
+        command.args(["--listen", "127.0.0.1:0"]).args(args);
+        Standalone::spawn(command)
+    }
+
+    /// [`Standalone::start`] with at most `limit` open file descriptors, as `ulimit -n` sets.
+    #[cfg(unix)]
+    fn start_with_fd_limit(limit: u32, args: &[&str]) -> Standalone {
+        let mut command = Command::new("sh");
+        command
+            .arg("-c")
+            .arg(format!("ulimit -n {limit} && exec \"$0\" \"$@\""))
+            .arg(emulator_binary())
             .args(["--listen", "127.0.0.1:0"])
-            .args(args)
+            .args(args);
+        Standalone::spawn(command)
+    }
+
+    fn spawn(mut command: Command) -> Standalone {
+        let child = command
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -237,5 +254,70 @@ fn standalone_emulator_refuses_unknown_flags() {
         .output()
         .expect("the emulator example runs");
     assert!(help.status.success());
-    assert!(String::from_utf8_lossy(&help.stdout).contains("--clock-skew SECONDS"));
+    let help = String::from_utf8_lossy(&help.stdout);
+    for word in [
+        "--clock-skew SECONDS",
+        "--max-recorded-requests N",
+        "--max-connections N",
+        "--header-timeout SECONDS",
+        "--body-timeout SECONDS",
+        "--idle-timeout SECONDS",
+        "DELETE /_emulator/requests",
+        "GET    /_emulator/health",
+    ] {
+        assert!(help.contains(word), "{word} in\n{help}");
+    }
+}
+
+async fn control(method: reqwest::Method, url: &str, path: &str) -> Value {
+    let response = reqwest::Client::new()
+        .request(method, format!("{url}/_emulator/{path}"))
+        .send()
+        .await
+        .expect("the standalone emulator answers");
+    assert_eq!(response.status(), 200);
+    serde_json::from_slice(&response.bytes().await.unwrap()).unwrap()
+}
+
+#[tokio::test]
+async fn standalone_emulator_caps_its_recording_and_clears_it_over_http() {
+    let emulator = Standalone::start(&["--max-recorded-requests", "2"]);
+    for _ in 0..3 {
+        let (status, body) = get_owned_join_permission(&emulator.url()).await;
+        assert_eq!(status, 200, "{body}");
+    }
+    let health = control(reqwest::Method::GET, &emulator.url(), "health").await;
+    assert_eq!(health["status"], "ok");
+    assert_eq!(health["max_recorded_requests"], 2);
+    let listed = control(reqwest::Method::GET, &emulator.url(), "requests").await;
+    let requests = listed["requests"].as_array().unwrap();
+    assert_eq!(requests.len(), 2, "{listed}");
+    assert!(requests
+        .iter()
+        .all(|r| r["action"] == "GetOwnedJoinPermission" && r["status"] == 200));
+    let cleared = control(reqwest::Method::DELETE, &emulator.url(), "requests").await;
+    assert_eq!(cleared["cleared"], 2);
+    let listed = control(reqwest::Method::GET, &emulator.url(), "requests").await;
+    assert_eq!(listed["requests"].as_array().unwrap().len(), 0);
+}
+
+/// With 64 file descriptors, 100 idle connections would leave none for a new client; under
+/// `--max-connections 32` the emulator closes the longest idle ones and keeps answering.
+#[cfg(unix)]
+#[tokio::test]
+async fn standalone_emulator_keeps_answering_when_idle_connections_pile_up() {
+    let emulator = Standalone::start_with_fd_limit(64, &["--max-connections", "32"]);
+    let mut idle = Vec::new();
+    for _ in 0..100 {
+        idle.push(tokio::net::TcpStream::connect(emulator.addr).await.unwrap());
+    }
+    let health = tokio::time::timeout(
+        Duration::from_secs(10),
+        control(reqwest::Method::GET, &emulator.url(), "health"),
+    )
+    .await
+    .expect("a new client is answered in time");
+    assert!(health["connections"].as_u64().unwrap() <= 32, "{health}");
+    let (status, body) = get_owned_join_permission(&emulator.url()).await;
+    assert_eq!(status, 200, "{body}");
 }

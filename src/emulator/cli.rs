@@ -22,11 +22,14 @@
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
+use super::limits::Limits;
 use super::{EmulatorBuilder, Fault, Injection};
 
 /// The help text, listing every flag and fault kind.
 pub const USAGE: &str = "\
 usage: emulator [--listen ADDR] [--clock-skew SECONDS] [--fault KIND[:TIMES[:ACTION]]]...
+                [--max-recorded-requests N] [--max-connections N]
+                [--header-timeout SECONDS] [--body-timeout SECONDS] [--idle-timeout SECONDS]
 
 Serves the alibaba-openapi emulator (the Alibaba Cloud RPC gateway with LinkWAN and Dysmsapi,
 and the Taobao Open Platform gateway) until interrupted. The first line printed is
@@ -49,7 +52,23 @@ Options:
       business=CODE        200 with a business failure, e.g. business=isv.BUSINESS_LIMIT_CONTROL
       top-limited          TOP only: code 7, App Call Limited
       top-isp=SUB_CODE     TOP only: code 15 with SUB_CODE, e.g. top-isp=isp.remote-service-timeout
+  --max-recorded-requests N
+                           requests recorded at most, oldest forgotten first (default 10000;
+                           0 records nothing); the recording also stays within 64 MiB
+  --max-connections N      connections served at once (default 512); a new one beyond it
+                           closes the one waiting longest for a request, or is itself closed
+                           when every connection is in the middle of a request
+  --header-timeout SECONDS a request head must arrive within this, from its first byte
+                           (default 10)
+  --body-timeout SECONDS   a request body must arrive within this, else 408 (default 30)
+  --idle-timeout SECONDS   a connection waiting this long for a request is closed (default 60)
   -h, --help               print this help
+
+Control endpoints (not recorded, no faults apply):
+  GET    /_emulator/           the control routes
+  GET    /_emulator/health     status, recorded requests and open connections, with their caps
+  GET    /_emulator/requests   the recorded requests as JSON summaries (no parameters or headers)
+  DELETE /_emulator/requests   forget the recorded requests
 
 Example:
   emulator --listen 127.0.0.1:8080 --fault throttling=500:2:GetJoinPermissionAuthOrder --fault unavailable";
@@ -64,25 +83,48 @@ pub struct Settings {
     pub clock_skew: chrono::Duration,
     /// `--fault`, in the order given.
     pub faults: Vec<Injection>,
+    /// `--max-recorded-requests`: see [`EmulatorBuilder::max_recorded_requests`].
+    pub max_recorded_requests: usize,
+    /// `--max-connections`: see [`EmulatorBuilder::max_connections`].
+    pub max_connections: usize,
+    /// `--header-timeout`: see [`EmulatorBuilder::header_read_timeout`].
+    pub header_read_timeout: Duration,
+    /// `--body-timeout`: see [`EmulatorBuilder::body_read_timeout`].
+    pub body_read_timeout: Duration,
+    /// `--idle-timeout`: see [`EmulatorBuilder::idle_timeout`].
+    pub idle_timeout: Duration,
     /// `-h` / `--help`: print [`USAGE`] and exit instead of serving.
     pub help: bool,
 }
 
 impl Default for Settings {
     fn default() -> Self {
+        let limits = Limits::default();
         Settings {
             listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             clock_skew: chrono::Duration::zero(),
             faults: Vec::new(),
+            max_recorded_requests: limits.max_recorded_requests,
+            max_connections: limits.max_connections,
+            header_read_timeout: limits.header_read_timeout,
+            body_read_timeout: limits.body_read_timeout,
+            idle_timeout: limits.idle_timeout,
             help: false,
         }
     }
 }
 
 impl Settings {
-    /// Applies the listen address, the clock skew and the faults to a builder.
+    /// Applies every setting (address, clock skew, faults, limits) to a builder.
     pub fn apply(&self, builder: EmulatorBuilder) -> EmulatorBuilder {
-        let builder = builder.listen(self.listen).clock_skew(self.clock_skew);
+        let builder = builder
+            .listen(self.listen)
+            .clock_skew(self.clock_skew)
+            .max_recorded_requests(self.max_recorded_requests)
+            .max_connections(self.max_connections)
+            .header_read_timeout(self.header_read_timeout)
+            .body_read_timeout(self.body_read_timeout)
+            .idle_timeout(self.idle_timeout);
         self.faults
             .iter()
             .cloned()
@@ -109,7 +151,17 @@ where
             Some((flag, value)) if flag.starts_with("--") => (flag, Some(value.to_owned())),
             _ => (arg, None),
         };
-        if !matches!(flag, "--listen" | "--clock-skew" | "--fault") {
+        if !matches!(
+            flag,
+            "--listen"
+                | "--clock-skew"
+                | "--fault"
+                | "--max-recorded-requests"
+                | "--max-connections"
+                | "--header-timeout"
+                | "--body-timeout"
+                | "--idle-timeout"
+        ) {
             return Err(format!("unknown argument {arg:?} (try --help)"));
         }
         let value = match inline {
@@ -126,10 +178,36 @@ where
                 })?;
             }
             "--clock-skew" => settings.clock_skew = parse_skew(&value)?,
+            "--max-recorded-requests" => {
+                settings.max_recorded_requests = parse_count(flag, &value, 0)?;
+            }
+            "--max-connections" => settings.max_connections = parse_count(flag, &value, 1)?,
+            "--header-timeout" => settings.header_read_timeout = parse_seconds(flag, &value)?,
+            "--body-timeout" => settings.body_read_timeout = parse_seconds(flag, &value)?,
+            "--idle-timeout" => settings.idle_timeout = parse_seconds(flag, &value)?,
             _ => settings.faults.push(parse_fault(&value)?),
         }
     }
     Ok(settings)
+}
+
+/// A whole number of at least `min`.
+fn parse_count(flag: &str, value: &str, min: usize) -> Result<usize, String> {
+    value
+        .parse::<usize>()
+        .ok()
+        .filter(|n| *n >= min)
+        .ok_or_else(|| format!("{flag} {value:?}: expected a whole number of at least {min}"))
+}
+
+/// Positive seconds, fractions allowed (`0.5`).
+fn parse_seconds(flag: &str, value: &str) -> Result<Duration, String> {
+    value
+        .parse::<f64>()
+        .ok()
+        .filter(|s| *s > 0.0)
+        .and_then(|s| Duration::try_from_secs_f64(s).ok())
+        .ok_or_else(|| format!("{flag} {value:?}: expected positive seconds, e.g. 10 or 0.5"))
 }
 
 fn parse_skew(value: &str) -> Result<chrono::Duration, String> {
@@ -304,6 +382,42 @@ mod tests {
     }
 
     #[test]
+    fn limits_take_counts_and_seconds() {
+        let settings = parse_args([
+            "--max-recorded-requests",
+            "0",
+            "--max-connections=64",
+            "--header-timeout",
+            "2.5",
+            "--body-timeout",
+            "5",
+            "--idle-timeout=30",
+        ])
+        .unwrap();
+        assert_eq!(settings.max_recorded_requests, 0);
+        assert_eq!(settings.max_connections, 64);
+        assert_eq!(settings.header_read_timeout, Duration::from_millis(2500));
+        assert_eq!(settings.body_read_timeout, Duration::from_secs(5));
+        assert_eq!(settings.idle_timeout, Duration::from_secs(30));
+        let defaults = Settings::default();
+        assert_eq!(defaults.max_recorded_requests, 10_000);
+        assert_eq!(defaults.max_connections, 512);
+        assert_eq!(defaults.header_read_timeout, Duration::from_secs(10));
+        assert_eq!(defaults.body_read_timeout, Duration::from_secs(30));
+        assert_eq!(defaults.idle_timeout, Duration::from_secs(60));
+        for bad in [
+            ["--max-connections", "0"],
+            ["--max-recorded-requests", "-1"],
+            ["--header-timeout", "0"],
+            ["--body-timeout", "soon"],
+            ["--idle-timeout", "-3"],
+        ] {
+            let error = parse_args(bad).unwrap_err();
+            assert!(error.starts_with(bad[0]), "{error}");
+        }
+    }
+
+    #[test]
     fn bad_flags_are_refused() {
         assert!(parse_args(["--listen"]).is_err());
         assert!(parse_args(["--listen", "localhost"]).is_err());
@@ -327,16 +441,38 @@ mod tests {
             "business=CODE",
             "top-limited",
             "top-isp=SUB_CODE",
+            "--max-recorded-requests N",
+            "--max-connections N",
+            "--header-timeout SECONDS",
+            "--body-timeout SECONDS",
+            "--idle-timeout SECONDS",
         ] {
             assert!(USAGE.contains(word), "{word}");
+        }
+        for (method, path) in crate::emulator::control::routes() {
+            assert!(
+                USAGE
+                    .lines()
+                    .any(|l| l.contains(method) && l.contains(path)),
+                "{method} {path}"
+            );
         }
     }
 
     #[test]
     fn settings_reach_the_builder() {
-        let settings = parse_args(["--clock-skew", "30", "--fault", "drop:2"]).unwrap();
+        let settings = parse_args([
+            "--clock-skew",
+            "30",
+            "--fault",
+            "drop:2",
+            "--max-connections",
+            "77",
+        ])
+        .unwrap();
         let builder = settings.apply(crate::emulator::Emulator::builder());
         let debug = format!("{builder:?}");
         assert!(debug.contains("DropConnection"), "{debug}");
+        assert!(debug.contains("max_connections: 77"), "{debug}");
     }
 }

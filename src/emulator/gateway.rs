@@ -385,7 +385,8 @@ pub(crate) fn handle(state: &Mutex<State>, request: &Incoming) -> Answer {
             "Specified api is not found, please check your url and method.",
             guessed,
             host,
-        );
+        )
+        .rejected();
     }
     if sts_service::is_unsigned_oidc(request) && !v3::is_v3(request) {
         return sts_service::handle_unsigned(state, request);
@@ -404,7 +405,7 @@ pub(crate) fn handle(state: &Mutex<State>, request: &Incoming) -> Answer {
         nonce,
     } = match authenticated {
         Ok(authenticated) => authenticated,
-        Err(r) => return error(r.status, r.code, &r.message, r.product, host),
+        Err(r) => return error(r.status, r.code, &r.message, r.product, host).rejected(),
     };
 
     let mut guard = lock(state);
@@ -415,7 +416,8 @@ pub(crate) fn handle(state: &Mutex<State>, request: &Incoming) -> Answer {
             "Specified signature nonce was used already.",
             Some(product),
             host,
-        );
+        )
+        .rejected();
     }
     let delivery = match fault::take(&mut guard.faults, false, action) {
         None => Delivery::Now,

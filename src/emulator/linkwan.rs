@@ -7,6 +7,7 @@ use serde_json::{json, Map, Value};
 
 use super::accounts::{self, OTHER, OWNER};
 use super::gateway::{ApiError, ApiResult, Call};
+use super::limits::MAX_ORDERS;
 
 /// The LinkWAN actions the emulator serves.
 pub(crate) const ACTIONS: &[&str] = &[
@@ -81,7 +82,8 @@ pub(crate) struct LinkWan {
     permissions: BTreeMap<String, JoinPermission>,
     orders: BTreeMap<u64, Order>,
     next_order_id: u64,
-    /// Caller's Aliyun ID → (unknown renters in a row, time of the last one).
+    /// Caller's Aliyun ID → (unknown renters in a row, time of the last one). Callers are
+    /// authenticated accounts of [`accounts`], so this holds at most one entry per account.
     renter_failures: HashMap<String, (u32, DateTime<Utc>)>,
 }
 
@@ -179,6 +181,23 @@ impl LinkWan {
         }
     }
 
+    /// Beyond [`MAX_ORDERS`], forgets the oldest REJECTED or CANCELED orders. A new order needs
+    /// its permission's previous one finished, so all but one order per permission are
+    /// finished and the latest order of each permission, which decides its state, stays.
+    fn forget_old_orders(&mut self) {
+        while self.orders.len() > MAX_ORDERS {
+            let oldest_finished = self
+                .orders
+                .iter()
+                .find(|(_, o)| matches!(o.state, OrderState::Rejected | OrderState::Canceled))
+                .map(|(id, _)| *id);
+            match oldest_finished {
+                Some(id) => self.orders.remove(&id),
+                None => break,
+            };
+        }
+    }
+
     /// The most recent order of a permission.
     fn latest_order(&self, permission_id: &str) -> Option<&Order> {
         self.orders
@@ -246,6 +265,7 @@ impl LinkWan {
                 canceled_millis: None,
             },
         );
+        self.forget_old_orders();
         Ok(success(Value::String(id.to_string())))
     }
 
@@ -404,4 +424,54 @@ fn not_resource_owner() -> ApiError {
         "NotResourceOwner",
         "You are not authorized to use this resource.",
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::emulator::wire::Incoming;
+
+    /// Submits an order of `permission` to the renter; its id, or the error code.
+    fn submit(linkwan: &mut LinkWan, permission: &str) -> Result<u64, &'static str> {
+        let query = format!(
+            "JoinPermissionId={permission}&RenterAliyunId={}",
+            accounts::RENTER.aliyun_id
+        );
+        let request = Incoming::new("POST", "/", Some(&query), BTreeMap::new(), b"");
+        let call = Call {
+            caller: OWNER,
+            request: &request,
+            now: Utc::now(),
+        };
+        let body = linkwan.submit(&call).map_err(|e| e.code)?;
+        Ok(body["Data"]
+            .as_str()
+            .and_then(|id| id.parse().ok())
+            .unwrap())
+    }
+
+    #[test]
+    fn beyond_the_cap_old_finished_orders_are_forgotten_and_active_ones_stay() {
+        let mut linkwan = LinkWan::seeded();
+        let applying = submit(&mut linkwan, accounts::SECOND_JOIN_PERMISSION_ID).unwrap();
+        for _ in 0..MAX_ORDERS + 5 {
+            let id = submit(&mut linkwan, accounts::JOIN_PERMISSION_ID).unwrap();
+            assert!(linkwan.cancel(id, Utc::now()));
+        }
+        assert_eq!(linkwan.orders.len(), MAX_ORDERS);
+        assert!(
+            linkwan.orders.contains_key(&applying),
+            "the oldest order is active"
+        );
+        assert!(
+            !linkwan.orders.contains_key(&(applying + 1)),
+            "finished, forgotten"
+        );
+        assert_eq!(
+            submit(&mut linkwan, accounts::SECOND_JOIN_PERMISSION_ID),
+            Err("JoinPermissionAlreadyAuthorized")
+        );
+    }
 }

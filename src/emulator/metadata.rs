@@ -123,7 +123,9 @@ fn serve(state: &mut State, request: &Incoming) -> Answer {
             return text(400, "Bad Request");
         };
         let token: String = (0..56).map(|_| fastrand::alphanumeric()).collect();
-        services.metadata_tokens.retain(|_, expiry| *expiry > now);
+        services
+            .metadata_tokens
+            .prune_oldest(|expiry| *expiry <= now);
         services
             .metadata_tokens
             .insert(token.clone(), now + Duration::seconds(ttl));
@@ -139,10 +141,10 @@ fn serve(state: &mut State, request: &Incoming) -> Answer {
                 .get(token)
                 .is_none_or(|e| *e <= now) =>
         {
-            return text(401, "Unauthorized");
+            return text(401, "Unauthorized").rejected();
         }
         None if services.metadata_mode == MetadataMode::TokenRequired => {
-            return text(403, "Forbidden");
+            return text(403, "Forbidden").rejected();
         }
         _ => {}
     }

@@ -47,8 +47,15 @@
 //! `x-acs-signature-nonce`; the canonical request is rebuilt from the received method, path, query
 //! string and exactly the headers `SignedHeaders` names, with the SHA-256 of the received body (an
 //! `x-acs-content-sha256` that disagrees is `SignatureDoesNotMatch`). An `Authorization` that does
-//! not parse, or another algorithm, is 400 `IncompleteSignature`. Business parameters are read
-//! from the query and a form body alike.
+//! not parse, or another algorithm, is 400 `IncompleteSignature`. So is a `SignedHeaders` that
+//! leaves out `host`, any `x-acs-*` header the request carries (`x-acs-action`, `x-acs-version`,
+//! `x-acs-date`, `x-acs-signature-nonce`, `x-acs-content-sha256`, `x-acs-security-token`, ...)
+//! or, when a body is sent, its `content-type`; the message names what is missing. Otherwise one
+//! signature could be replayed with a fresh date and nonce, or turned into another action. The
+//! code is the one documented for a signature that "does not conform to Aliyun standards";
+//! `SignatureDoesNotMatch` stays for a signature that does not match. The official SDKs sign
+//! every header they send, the crate's client exactly these. Business parameters are read from
+//! the query and a form body alike.
 //!
 //! ## Temporary credentials (STS security tokens)
 //! An AccessKey ID may name temporary credentials instead of a long-term key: the seeded
@@ -145,7 +152,56 @@
 //!
 //! # Running it standalone
 //! `cargo run --example emulator --features emulator -- --help` serves the same emulator from
-//! the command line; its flags (listen address, clock skew, faults) are parsed by [`cli`].
+//! the command line; its flags (listen address, clock skew, faults, the limits below) are parsed
+//! by [`cli`].
+//!
+//! # Control endpoints (`/_emulator/`)
+//! Paths under `/_emulator/`, a prefix no real API uses, control the emulator over HTTP: for the
+//! standalone emulator and for tests written in other languages. Their requests are not recorded
+//! and no fault applies to them. Answers are JSON:
+//! - `GET /_emulator/` → `{"routes":[{"method","path","about"}]}`;
+//! - `GET /_emulator/health` → `{"status":"ok","recorded_requests","max_recorded_requests",
+//!   "connections","max_connections"}`;
+//! - `GET /_emulator/requests` → `{"requests":[{"protocol","action","http_method","path",
+//!   "status","code","injected","rejected","received_at"}]}`, oldest first, `protocol` one of
+//!   `rpc`, `top`, `metadata`: summaries without parameters, headers or nonce (the Rust API's
+//!   [`Emulator::requests`] has those);
+//! - `DELETE /_emulator/requests` → `{"cleared":N}`, as [`Emulator::clear_requests`].
+//!
+//! Another method on one of these paths is 405 with `Allow`, any other path under the prefix
+//! 404, each `{"error":"…"}`.
+//!
+//! # Limits
+//! Everything the emulator keeps or waits for is bounded, so a long session or a careless or
+//! hostile client on its port cannot exhaust its memory or file descriptors:
+//! - **Request bodies**: at most 1 MiB. A `Content-Length` over it is answered 413
+//!   `RequestEntityTooLarge` at once, without reading the body; a chunked body that grows past it,
+//!   413 when it does. A body that ends before its `Content-Length` (the client shut down its
+//!   side) or has invalid chunked encoding is 400 `InvalidRequestBody`; one slower than the body
+//!   timeout is 408 `RequestTimeout`. These answers are `{"RequestId","Code","Message"}`, close
+//!   the connection, and are recorded as refused requests.
+//! - **Timeouts**, each set on [`EmulatorBuilder`]: a request head must arrive within
+//!   [`header_read_timeout`](EmulatorBuilder::header_read_timeout) (10 s) of its first byte, a
+//!   body within [`body_read_timeout`](EmulatorBuilder::body_read_timeout) (30 s) of the end of
+//!   the head, and a connection waits at most [`idle_timeout`](EmulatorBuilder::idle_timeout)
+//!   (60 s) for a request, after it opened or after its last answer. A connection past the head or
+//!   idle timeout is closed without an answer.
+//! - **Connections**: at most [`max_connections`](EmulatorBuilder::max_connections) (512) at
+//!   once, well under the common limit of 1,024 file descriptors. A new connection beyond it
+//!   closes the open one that has waited longest for a request (or for the rest of its head); when
+//!   every connection is in the middle of a request, the new one is closed at once.
+//! - **Recording**: the most recent [`max_recorded_requests`](EmulatorBuilder::max_recorded_requests)
+//!   (10,000) requests, within 64 MiB of parameters and headers, oldest first out. A request the
+//!   gateway refused keeps only a summary (see [`RecordedRequest`]).
+//! - **State**, the oldest forgotten first: `SignatureNonce`s, 100,000 (kept as 16-byte
+//!   fingerprints; those past their 30-minute window are pruned as new ones arrive, and beyond the
+//!   cap a nonce could be used again within its window); issued temporary credentials, 10,000 (a
+//!   forgotten key is then `InvalidAccessKeyId.NotFound`); metadata session tokens, 10,000 (the
+//!   oldest are pruned once expired, as new ones are granted); LinkWAN orders, 10,000, of which only REJECTED and CANCELED ones are
+//!   forgotten (the latest order of each permission, which decides its state, stays); SMS letters
+//!   of authorization, 10,000 (a forgotten letter's name may be used again); data-bank
+//!   applications, 10,000 and 16 MiB (a forgotten pair may apply again). The LinkWAN
+//!   renter-failure counters hold one entry per account; faults are only those injected.
 //!
 //! # STS (`2015-04-01`, on `url()`)
 //! - **AssumeRole**, signed v1 (or V3) and checked by the gateway like any action, parameters in
@@ -191,10 +247,14 @@
 
 pub mod accounts;
 pub mod cli;
+mod connection;
+mod control;
 mod fault;
 mod gateway;
+mod limits;
 mod linkwan;
 mod metadata;
+mod recording;
 mod server;
 mod sms;
 mod state;
@@ -204,11 +264,12 @@ mod top;
 mod v3;
 mod wire;
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::atomic::AtomicUsize;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use tokio::net::TcpListener;
@@ -216,56 +277,13 @@ use tokio::task::JoinHandle;
 
 pub use fault::{Fault, Injection};
 pub use metadata::MetadataMode;
+pub use recording::{Protocol, RecordedRequest};
 pub use sts::TemporaryCredentials;
 
 use accounts::Account;
-use server::{accept_loop, TOP_PATH};
+use limits::{Limits, LONGEST_TIMEOUT};
+use server::{accept_loop, Shared, TOP_PATH};
 use state::State;
-
-/// Which gateway a request went to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Protocol {
-    /// The Alibaba Cloud RPC gateway ([`Emulator::url`]).
-    Rpc,
-    /// The Taobao Open Platform gateway ([`Emulator::top_gateway_url`]).
-    Top,
-    /// The ECS metadata service ([`Emulator::metadata_url`]) or the credentials URI
-    /// ([`Emulator::credentials_uri`]); recorded with the action `EcsMetadata` or
-    /// `CredentialsUri`.
-    Metadata,
-}
-
-/// One request the emulator received, with how it answered.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct RecordedRequest {
-    /// Which gateway it went to.
-    pub protocol: Protocol,
-    /// `Action` or the `x-acs-action` header (Alibaba Cloud), `method` (TOP); empty when absent.
-    pub action: String,
-    /// The HTTP method.
-    pub http_method: String,
-    /// The URL path.
-    pub path: String,
-    /// Every parameter from the query string and form body, decoded (first value of a repeated
-    /// name), including `Signature` / `sign`.
-    pub params: BTreeMap<String, String>,
-    /// `SignatureNonce` (or the `x-acs-signature-nonce` header), when sent.
-    pub nonce: Option<String>,
-    /// Request headers, with lower-case names.
-    pub headers: BTreeMap<String, String>,
-    /// The HTTP status answered; `None` when the connection was dropped by an injected fault.
-    pub status: Option<u16>,
-    /// The error code answered, `None` on success: the gateway's or product's `Code`, a TOP
-    /// `code` as decimal text (`"25"`), or a data-bank `codeclass` (`"BIZ_ERROR"`) for a
-    /// business failure.
-    pub code: Option<String>,
-    /// Whether an injected [`Fault`] shaped the answer.
-    pub injected: bool,
-    /// When it arrived, by the emulator's clock.
-    pub received_at: DateTime<Utc>,
-}
 
 /// Configures an [`Emulator`] before it starts.
 #[derive(Debug, Clone)]
@@ -273,6 +291,7 @@ pub struct EmulatorBuilder {
     listen: SocketAddr,
     clock_skew: chrono::Duration,
     faults: Vec<Injection>,
+    limits: Limits,
 }
 
 impl Default for EmulatorBuilder {
@@ -281,6 +300,7 @@ impl Default for EmulatorBuilder {
             listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             clock_skew: chrono::Duration::zero(),
             faults: Vec::new(),
+            limits: Limits::default(),
         }
     }
 }
@@ -309,12 +329,62 @@ impl EmulatorBuilder {
         self
     }
 
+    /// How many requests [`Emulator::requests`] keeps, the oldest forgotten first (default
+    /// 10,000; `0` records nothing). Whatever the count, the recording also stays within
+    /// 64 MiB of parameters and headers.
+    pub fn max_recorded_requests(mut self, max: usize) -> Self {
+        self.limits.max_recorded_requests = max;
+        self
+    }
+
+    /// How many connections are served at once (default 512, at least 1). A new connection
+    /// beyond it closes the connection that has waited longest for a request (or for the end
+    /// of a request head); when every connection is in the middle of a request, the new one is
+    /// closed at once.
+    pub fn max_connections(mut self, max: usize) -> Self {
+        self.limits.max_connections = max.max(1);
+        self
+    }
+
+    /// How long a request head may take from its first byte to its end before the connection
+    /// is closed without an answer (default 10 seconds): a client that sends its headers a
+    /// byte at a time holds no connection for long.
+    pub fn header_read_timeout(mut self, timeout: Duration) -> Self {
+        self.limits.header_read_timeout = timeout.min(LONGEST_TIMEOUT);
+        self
+    }
+
+    /// How long a request body may take, from the end of the head to its last byte (default
+    /// 30 seconds); a slower one is answered 408 `RequestTimeout` and the connection closed.
+    pub fn body_read_timeout(mut self, timeout: Duration) -> Self {
+        self.limits.body_read_timeout = timeout.min(LONGEST_TIMEOUT);
+        self
+    }
+
+    /// How long a connection may wait for a request, after it opened or after its last answer,
+    /// before it is closed (default 60 seconds). Each timeout is at most a year; a longer one is
+    /// cut to that.
+    pub fn idle_timeout(mut self, timeout: Duration) -> Self {
+        self.limits.idle_timeout = timeout.min(LONGEST_TIMEOUT);
+        self
+    }
+
     /// Binds the address and starts serving on the current tokio runtime.
     pub async fn start(self) -> io::Result<Emulator> {
         let listener = TcpListener::bind(self.listen).await?;
         let local_addr = listener.local_addr()?;
-        let state = Arc::new(Mutex::new(State::new(self.clock_skew, self.faults)));
-        let server = tokio::spawn(accept_loop(listener, Arc::clone(&state)));
+        let state = State::new(
+            self.clock_skew,
+            self.faults,
+            self.limits.max_recorded_requests,
+        );
+        let state = Arc::new(Mutex::new(state));
+        let shared = Arc::new(Shared {
+            state: Arc::clone(&state),
+            limits: self.limits,
+            open_connections: AtomicUsize::new(0),
+        });
+        let server = tokio::spawn(accept_loop(listener, shared));
         Ok(Emulator {
             local_addr,
             state,
@@ -410,12 +480,14 @@ impl Emulator {
         lock(&self.state).clock_skew = skew;
     }
 
-    /// Every request received so far, in order of arrival.
+    /// The requests received so far, in order of arrival: the most recent
+    /// [`EmulatorBuilder::max_recorded_requests`] of them (within the recording's byte budget),
+    /// those the gateway refused as summaries (see [`RecordedRequest`]).
     pub fn requests(&self) -> Vec<RecordedRequest> {
-        lock(&self.state).requests.clone()
+        lock(&self.state).requests.iter().cloned().collect()
     }
 
-    /// Forgets the recorded requests.
+    /// Forgets the recorded requests (`DELETE /_emulator/requests` does the same over HTTP).
     pub fn clear_requests(&self) {
         lock(&self.state).requests.clear();
     }

@@ -1,51 +1,106 @@
-//! The HTTP side: accepting connections, reading requests, dispatching them to a gateway,
-//! recording them and writing the answers.
+//! The HTTP side: accepting connections within the cap, reading requests and their bodies within
+//! the limits, dispatching them to a gateway or the control surface, recording them and writing
+//! the answers.
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper::body::Bytes;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Request, Response};
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinSet;
 
+use super::connection::{Activity, Registry, Watched};
+use super::limits::{Limits, MAX_BODY_BYTES};
 use super::state::State;
 use super::wire::{self, Answer, Delivery, Incoming};
-use super::{gateway, lock, metadata, top, Protocol, RecordedRequest};
+use super::{control, gateway, lock, metadata, top, Protocol, RecordedRequest};
 
-/// The largest request body the emulator reads.
-const MAX_BODY_BYTES: usize = 1024 * 1024;
 /// The TOP gateway's path.
 pub(crate) const TOP_PATH: &str = "/router/rest";
 
+/// What every connection shares.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    pub state: Arc<Mutex<State>>,
+    pub limits: Limits,
+    /// Connections open now.
+    pub open_connections: AtomicUsize,
+}
+
 /// Serves connections until the task is aborted.
-pub(crate) async fn accept_loop(listener: TcpListener, state: Arc<Mutex<State>>) {
+pub(crate) async fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
     // Connections live in the set, so aborting this task closes them all.
     let mut connections = JoinSet::new();
+    let mut registry = Registry::default();
     loop {
         tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok((stream, _)) => {
-                    connections.spawn(serve_connection(stream, Arc::clone(&state)));
+                    if registry.len() >= shared.limits.max_connections
+                        && !registry.close_longest_waiting()
+                    {
+                        // Every connection is in the middle of a request: refuse this one.
+                        drop(stream);
+                        continue;
+                    }
+                    let activity = Arc::new(Activity::new());
+                    let task = connections.spawn(serve_connection(
+                        stream,
+                        Arc::clone(&shared),
+                        Arc::clone(&activity),
+                    ));
+                    registry.insert(task, activity);
                 }
+                // Out of file descriptors, or a connection reset before it was accepted.
                 Err(_) => tokio::time::sleep(std::time::Duration::from_millis(10)).await,
             },
-            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+            Some(done) = connections.join_next_with_id(), if !connections.is_empty() => {
+                registry.remove(match done {
+                    Ok((id, ())) => id,
+                    Err(e) => e.id(),
+                });
+            }
         }
+        shared
+            .open_connections
+            .store(registry.len(), Ordering::Relaxed);
     }
 }
 
-async fn serve_connection(stream: TcpStream, state: Arc<Mutex<State>>) {
-    let service = service_fn(move |request| answer(Arc::clone(&state), request));
-    let _ = http1::Builder::new()
+async fn serve_connection(stream: TcpStream, shared: Arc<Shared>, activity: Arc<Activity>) {
+    let limits = shared.limits;
+    let io = TokioIo::new(Watched::new(stream, Arc::clone(&activity)));
+    let requests = Arc::clone(&activity);
+    let service = service_fn(move |request| {
+        let guard = requests.start_request();
+        let shared = Arc::clone(&shared);
+        async move {
+            let answered = answer(&shared, request).await;
+            drop(guard);
+            answered
+        }
+    });
+    let connection = http1::Builder::new()
         .keep_alive(true)
-        .serve_connection(TokioIo::new(stream), service)
-        .await;
+        // A client that shuts down its side after sending a request still gets the answer.
+        .half_close(true)
+        // hyper's own header timer runs from the end of the previous answer to the end of the
+        // next head, idle time included: here only a backstop behind the watchdog, which tells
+        // idle time and head reading apart.
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.idle_timeout + limits.header_read_timeout)
+        .serve_connection(io, service);
+    tokio::select! {
+        _ = connection => {}
+        () = activity.watchdog(limits) => {}
+    }
 }
 
 /// Returned by the service to make hyper close the connection without answering.
@@ -61,9 +116,10 @@ impl fmt::Display for DroppedConnection {
 impl std::error::Error for DroppedConnection {}
 
 async fn answer(
-    state: Arc<Mutex<State>>,
+    shared: &Shared,
     request: Request<hyper::body::Incoming>,
 ) -> Result<Response<Full<Bytes>>, DroppedConnection> {
+    let state = &*shared.state;
     let (parts, body) = request.into_parts();
     let mut headers = BTreeMap::new();
     for (name, value) in &parts.headers {
@@ -80,9 +136,18 @@ async fn answer(
     } else {
         Protocol::Rpc
     };
-    let (body, too_large) = match Limited::new(body, MAX_BODY_BYTES).collect().await {
-        Ok(collected) => (collected.to_bytes(), false),
-        Err(_) => (Bytes::new(), true),
+    let declared = parts
+        .headers
+        .get(hyper::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    let (body, refused) = if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+        // Refused before reading it: the answer does not wait for a body it will not read.
+        (Bytes::new(), Some(too_large_answer()))
+    } else {
+        match read_body(body, &shared.limits).await {
+            Ok(body) => (body, None),
+            Err(answer) => (Bytes::new(), Some(answer)),
+        }
     };
     let incoming = Incoming::new(
         parts.method.as_str(),
@@ -91,61 +156,77 @@ async fn answer(
         headers,
         &body,
     );
-    let answer = if too_large {
-        too_large_answer()
-    } else if is_top {
-        top::handle(&state, &incoming)
-    } else if protocol == Protocol::Metadata {
-        metadata::handle(&state, &incoming)
-    } else {
-        gateway::handle(&state, &incoming)
+    if control::handles(path) {
+        // The control surface is not API traffic: never recorded, no fault applies.
+        let answer = refused.unwrap_or_else(|| control::handle(shared, &incoming));
+        return Ok(build_response(state, answer));
+    }
+    let answer = match refused {
+        Some(answer) => answer,
+        None if is_top => top::handle(state, &incoming),
+        None if protocol == Protocol::Metadata => metadata::handle(state, &incoming),
+        None => gateway::handle(state, &incoming),
     };
-    record(&state, incoming, &answer, protocol);
+    record(state, incoming, &answer, protocol);
 
     match answer.delivery {
         Delivery::Drop => return Err(DroppedConnection),
         Delivery::After(delay) => tokio::time::sleep(delay).await,
         Delivery::Now => {}
     }
-    Ok(build_response(&state, answer))
+    Ok(build_response(state, answer))
+}
+
+/// Reads a body of at most [`MAX_BODY_BYTES`] within the body timeout; the answer to give
+/// instead when it cannot: 413 over the limit, 408 too slow, 400 malformed (cut short before
+/// its length, bad chunked encoding).
+async fn read_body(body: hyper::body::Incoming, limits: &Limits) -> Result<Bytes, Answer> {
+    let read = Limited::new(body, MAX_BODY_BYTES).collect();
+    match tokio::time::timeout(limits.body_read_timeout, read).await {
+        Ok(Ok(collected)) => Ok(collected.to_bytes()),
+        Ok(Err(e)) if e.is::<LengthLimitError>() => Err(too_large_answer()),
+        Ok(Err(e)) => Err(body_error_answer(
+            400,
+            "InvalidRequestBody",
+            &format!("The request body is malformed: {e}."),
+        )),
+        Err(_) => Err(body_error_answer(
+            408,
+            "RequestTimeout",
+            &format!(
+                "The request body did not arrive within {} ms.",
+                limits.body_read_timeout.as_millis()
+            ),
+        )),
+    }
 }
 
 fn too_large_answer() -> Answer {
+    body_error_answer(
+        413,
+        "RequestEntityTooLarge",
+        "The request body exceeds 1 MiB.",
+    )
+}
+
+/// An answer about the body itself: the gateway's rejection, and the connection closes after
+/// it (what is left of the body is not read).
+fn body_error_answer(status: u16, code: &str, message: &str) -> Answer {
     let body = serde_json::json!({
         "RequestId": wire::request_id(),
-        "Code": "RequestEntityTooLarge",
-        "Message": "The request body exceeds 1 MiB.",
+        "Code": code,
+        "Message": message,
     });
-    Answer::json(413, &body, Some("RequestEntityTooLarge".to_owned()))
+    let mut answer = Answer::json(status, &body, Some(code.to_owned())).rejected();
+    answer.headers.push(("connection", "close".to_owned()));
+    answer
 }
 
 fn record(state: &Mutex<State>, incoming: Incoming, answer: &Answer, protocol: Protocol) {
-    let action = match protocol {
-        Protocol::Top => incoming.param("method"),
-        Protocol::Metadata => Some(metadata::action(&incoming.path)),
-        _ => incoming.param("Action").or(incoming.header("x-acs-action")),
-    };
-    let action = action.unwrap_or_default().to_owned();
-    let nonce = incoming
-        .params
-        .get("SignatureNonce")
-        .or(incoming.headers.get("x-acs-signature-nonce"))
-        .cloned();
     let mut state = lock(state);
-    let received_at = state.now();
-    state.requests.push(RecordedRequest {
-        protocol,
-        action,
-        http_method: incoming.method,
-        path: incoming.path,
-        nonce,
-        params: incoming.params,
-        headers: incoming.headers,
-        status: (answer.delivery != Delivery::Drop).then_some(answer.status),
-        code: answer.code.clone(),
-        injected: answer.injected,
-        received_at,
-    });
+    let record = RecordedRequest::new(incoming, answer, protocol, state.now());
+    let size = record.size();
+    state.requests.push(record, size);
 }
 
 fn build_response(state: &Mutex<State>, answer: Answer) -> Response<Full<Bytes>> {

@@ -4,6 +4,7 @@ use chrono::{FixedOffset, NaiveDate};
 use serde_json::{json, Map, Value};
 
 use super::gateway::{ApiError, ApiResult, Call, Shape};
+use super::limits::{Bounded, MAX_LETTERS};
 
 /// The Dysmsapi actions the emulator serves.
 pub(crate) const ACTIONS: &[&str] = &["CreateSmsAuthorizationLetter"];
@@ -23,15 +24,26 @@ const MAX_ORGANIZATION_CODE_CHARS: usize = 150;
 /// A stored letter of authorization.
 #[derive(Debug, Clone)]
 struct Letter {
-    id: u64,
     owner: String,
     name: String,
 }
 
 /// Dysmsapi's state.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Sms {
-    letters: Vec<Letter>,
+    /// The letters, at most [`MAX_LETTERS`], the oldest forgotten first (its name may then be
+    /// used again).
+    letters: Bounded<Letter>,
+    next_id: u64,
+}
+
+impl Default for Sms {
+    fn default() -> Self {
+        Sms {
+            letters: Bounded::new(MAX_LETTERS, usize::MAX),
+            next_id: FIRST_LETTER_ID,
+        }
+    }
 }
 
 /// Serves one Dysmsapi action.
@@ -154,12 +166,16 @@ impl Sms {
             ));
         }
 
-        let id = self.letters.last().map_or(FIRST_LETTER_ID, |l| l.id + 1);
-        self.letters.push(Letter {
-            id,
-            owner: owner.to_owned(),
-            name: name.to_owned(),
-        });
+        let id = self.next_id;
+        self.next_id += 1;
+        // Names are at most MAX_NAME_CHARS characters, so a letter's size needs no budget.
+        self.letters.push(
+            Letter {
+                owner: owner.to_owned(),
+                name: name.to_owned(),
+            },
+            0,
+        );
         let mut body = Map::new();
         body.insert("AccessDeniedDetail".into(), json!("无"));
         body.insert("Message".into(), json!("OK"));

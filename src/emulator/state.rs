@@ -1,10 +1,10 @@
 //! Everything the emulator remembers, behind one mutex.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Duration, Utc};
+use sha2::{Digest, Sha256};
 
 use super::fault::Injection;
+use super::limits::{Bounded, BoundedMap, MAX_NONCES, MAX_RECORDED_BYTES};
 use super::linkwan::LinkWan;
 use super::sms::Sms;
 use super::sts::StsStore;
@@ -21,12 +21,11 @@ const NONCE_MEMORY_MINUTES: i64 = 30;
 pub(crate) struct State {
     /// Emulator clock = real clock + skew.
     pub clock_skew: Duration,
-    /// `(AccessKeyId, SignatureNonce)` → when it was first seen (emulator clock).
-    nonces: HashMap<(String, String), DateTime<Utc>>,
-    /// The table size at which expired nonces are pruned next.
-    nonce_prune_at: usize,
+    /// Fingerprint of `(AccessKeyId, SignatureNonce)` → when it was first seen (emulator
+    /// clock); the oldest forgotten beyond [`MAX_NONCES`].
+    nonces: BoundedMap<u128, DateTime<Utc>>,
     pub faults: Vec<Injection>,
-    pub requests: Vec<RecordedRequest>,
+    pub requests: Bounded<RecordedRequest>,
     pub linkwan: LinkWan,
     pub sms: Sms,
     pub databank: Databank,
@@ -37,14 +36,17 @@ pub(crate) struct State {
 }
 
 impl State {
-    /// A freshly seeded state.
-    pub fn new(clock_skew: Duration, faults: Vec<Injection>) -> State {
+    /// A freshly seeded state that records at most `max_recorded_requests` requests.
+    pub fn new(
+        clock_skew: Duration,
+        faults: Vec<Injection>,
+        max_recorded_requests: usize,
+    ) -> State {
         State {
             clock_skew,
-            nonces: HashMap::new(),
-            nonce_prune_at: 1024,
+            nonces: BoundedMap::new(MAX_NONCES),
             faults,
-            requests: Vec::new(),
+            requests: Bounded::new(max_recorded_requests, MAX_RECORDED_BYTES),
             linkwan: LinkWan::seeded(),
             sms: Sms::default(),
             databank: Databank::default(),
@@ -60,15 +62,14 @@ impl State {
     }
 
     /// Remembers a nonce of an access key; `false` when it was already used within the window.
+    ///
+    /// Nonces are kept as 16-byte fingerprints, so a long nonce costs no more than a short one;
+    /// those past the window are pruned oldest first on every call (amortized constant time),
+    /// and beyond [`MAX_NONCES`] the oldest are forgotten even within the window.
     pub fn use_nonce(&mut self, access_key_id: &str, nonce: &str, now: DateTime<Utc>) -> bool {
         let horizon = now - Duration::minutes(NONCE_MEMORY_MINUTES);
-        // Prune when the table has doubled since the last pruning, not on every request:
-        // amortized constant time however many nonces a load test sends.
-        if self.nonces.len() >= self.nonce_prune_at {
-            self.nonces.retain(|_, seen| *seen > horizon);
-            self.nonce_prune_at = (self.nonces.len() * 2).max(1024);
-        }
-        let key = (access_key_id.to_owned(), nonce.to_owned());
+        self.nonces.prune_oldest(|seen| *seen <= horizon);
+        let key = fingerprint(access_key_id, nonce);
         match self.nonces.get(&key) {
             Some(seen) if *seen > horizon => false,
             _ => {
@@ -76,5 +77,41 @@ impl State {
                 true
             }
         }
+    }
+}
+
+/// The first 128 bits of SHA-256 over the key's length, the key and the nonce.
+fn fingerprint(access_key_id: &str, nonce: &str) -> u128 {
+    let mut hasher = Sha256::new();
+    hasher.update((access_key_id.len() as u64).to_be_bytes());
+    hasher.update(access_key_id.as_bytes());
+    hasher.update(nonce.as_bytes());
+    let digest = hasher.finalize();
+    let mut first = [0u8; 16];
+    first.copy_from_slice(&digest[..16]);
+    u128::from_be_bytes(first)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nonces_are_spent_once_per_key_within_the_window() {
+        let mut state = State::new(Duration::zero(), Vec::new(), 10);
+        let now = Utc::now();
+        assert!(state.use_nonce("AK1", "n1", now));
+        assert!(!state.use_nonce("AK1", "n1", now));
+        assert!(state.use_nonce("AK2", "n1", now), "nonces are per key");
+        assert!(
+            state.use_nonce("AK", "1n1", now),
+            "key and nonce do not run together"
+        );
+        let later = now + Duration::minutes(NONCE_MEMORY_MINUTES + 1);
+        assert!(
+            state.use_nonce("AK1", "n1", later),
+            "forgotten after the window"
+        );
+        assert_eq!(state.nonces.len(), 1, "the stale ones were pruned");
     }
 }

@@ -15,6 +15,7 @@ use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 
 use super::accounts::{self, Account, StsCredentials};
 use super::gateway::{Product, Rejection};
+use super::limits::{BoundedMap, MAX_ISSUED_CREDENTIALS};
 
 /// Temporary credentials issued by [`Emulator::issue_sts_credentials`](super::Emulator::issue_sts_credentials),
 /// the shape STS's `AssumeRole` answers with.
@@ -67,17 +68,21 @@ pub(crate) struct Temporary {
     pub expiration: Option<DateTime<Utc>>,
 }
 
-/// Every set of temporary credentials the emulator knows, by AccessKey ID.
+/// Every set of temporary credentials the emulator knows, by AccessKey ID: the seeded ones for
+/// good, the issued ones up to [`MAX_ISSUED_CREDENTIALS`], the oldest forgotten first (its key is
+/// then unknown, `InvalidAccessKeyId.NotFound`).
 #[derive(Debug)]
 pub(crate) struct StsStore {
-    keys: HashMap<String, Identity>,
+    seeded: HashMap<String, Identity>,
+    issued: BoundedMap<String, Identity>,
 }
 
 impl StsStore {
     /// [`accounts::STS`] and [`accounts::EXPIRED_STS`].
     pub fn seeded() -> StsStore {
         let mut store = StsStore {
-            keys: HashMap::new(),
+            seeded: HashMap::new(),
+            issued: BoundedMap::new(MAX_ISSUED_CREDENTIALS),
         };
         let expired =
             NaiveDateTime::parse_from_str(accounts::EXPIRED_STS_EXPIRATION, "%Y-%m-%dT%H:%M:%SZ")
@@ -89,7 +94,7 @@ impl StsStore {
     }
 
     fn insert_seed(&mut self, seed: StsCredentials, expiration: Option<DateTime<Utc>>) {
-        self.keys.insert(
+        self.seeded.insert(
             seed.access_key_id.to_owned(),
             Identity {
                 account: seed.account,
@@ -113,7 +118,7 @@ impl StsStore {
         let expiration = DateTime::from_timestamp(expiration.timestamp(), 0).unwrap_or(expiration);
         let access_key_id = loop {
             let id = format!("STS.NU{}", random_alphanumeric(23));
-            if !self.keys.contains_key(&id) {
+            if !self.seeded.contains_key(&id) && !self.issued.contains_key(&id) {
                 break id;
             }
         };
@@ -129,7 +134,7 @@ impl StsStore {
             expiration,
             account,
         };
-        self.keys.insert(
+        self.issued.insert(
             issued.access_key_id.clone(),
             Identity {
                 account,
@@ -145,7 +150,7 @@ impl StsStore {
 
     /// Makes every set of temporary credentials known so far expire at `now`.
     pub fn expire_all(&mut self, now: DateTime<Utc>) {
-        for identity in self.keys.values_mut() {
+        for identity in self.seeded.values_mut().chain(self.issued.values_mut()) {
             if let Some(temporary) = identity.temporary.as_mut() {
                 temporary.expiration = Some(match temporary.expiration {
                     Some(at) if at < now => at,
@@ -157,7 +162,10 @@ impl StsStore {
 
     /// The temporary credentials of an AccessKey ID.
     pub fn get(&self, access_key_id: &str) -> Option<Identity> {
-        self.keys.get(access_key_id).cloned()
+        self.seeded
+            .get(access_key_id)
+            .or_else(|| self.issued.get(access_key_id))
+            .cloned()
     }
 }
 
@@ -226,6 +234,22 @@ mod tests {
         assert!(!debug.contains(&issued.security_token));
         let identity = store.get(&issued.access_key_id).unwrap();
         assert_eq!(identity.account, accounts::RENTER);
+    }
+
+    #[test]
+    fn beyond_the_cap_the_oldest_issued_credentials_are_forgotten() {
+        let mut store = StsStore::seeded();
+        let now = Utc::now();
+        let first = store.issue(accounts::OWNER, Duration::hours(1), now);
+        for _ in 0..MAX_ISSUED_CREDENTIALS {
+            store.issue(accounts::OWNER, Duration::hours(1), now);
+        }
+        assert!(store.get(&first.access_key_id).is_none());
+        assert!(
+            store.get(accounts::STS.access_key_id).is_some(),
+            "seeds stay"
+        );
+        assert!(store.get(accounts::EXPIRED_STS.access_key_id).is_some());
     }
 
     #[test]

@@ -13,6 +13,7 @@ use serde_json::{json, Map, Value};
 use super::accounts::{self, Account};
 use super::fault::{self, Fault};
 use super::gateway::{self, ApiError, ApiResult, Call, Product};
+use super::limits::{BoundedMap, MAX_METADATA_TOKENS};
 use super::lock;
 use super::metadata::MetadataMode;
 use super::state::State;
@@ -28,15 +29,27 @@ const MAX_SESSION_SECONDS: i64 = 3600;
 const MIN_SESSION_SECONDS: i64 = 900;
 
 /// Settings and state of the credential services: STS, the metadata service, the credentials URI.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct CredentialServices {
     /// Lifetime of every credential issued, whatever was asked (`None`: as asked).
     pub ttl_override: Option<Duration>,
     pub metadata_mode: MetadataMode,
-    /// Metadata session tokens and when they expire.
-    pub metadata_tokens: std::collections::HashMap<String, DateTime<Utc>>,
+    /// Metadata session tokens and when they expire: the expired pruned oldest first, the
+    /// oldest forgotten beyond [`MAX_METADATA_TOKENS`].
+    pub metadata_tokens: BoundedMap<String, DateTime<Utc>>,
     /// The instance role's current credentials.
     pub instance_credentials: Option<TemporaryCredentials>,
+}
+
+impl Default for CredentialServices {
+    fn default() -> Self {
+        CredentialServices {
+            ttl_override: None,
+            metadata_mode: MetadataMode::default(),
+            metadata_tokens: BoundedMap::new(MAX_METADATA_TOKENS),
+            instance_credentials: None,
+        }
+    }
 }
 
 impl CredentialServices {
@@ -86,7 +99,7 @@ pub(crate) fn handle_unsigned(state: &Mutex<State>, request: &Incoming) -> Answe
         Some(Product::Sts),
     );
     if let Err(r) = route {
-        return gateway::error(r.status, r.code, &r.message, r.product, host);
+        return gateway::error(r.status, r.code, &r.message, r.product, host).rejected();
     }
     let mut guard = lock(state);
     let now = guard.now();
@@ -97,7 +110,11 @@ pub(crate) fn handle_unsigned(state: &Mutex<State>, request: &Incoming) -> Answe
     };
     let result = assume_role_with_oidc(&mut guard, request, now);
     drop(guard);
+    // Unsigned, the request is authenticated by its OIDC token alone: one that fails is a
+    // stranger's, recorded as a summary like a bad signature.
+    let failed = result.is_err();
     let mut answer = gateway::render(Product::Sts, result, host);
+    answer.rejected = failed;
     if delivery != Delivery::Now {
         answer.delivery = delivery;
         answer.injected = true;

@@ -7,6 +7,7 @@ use serde_json::{json, Map, Value};
 
 use super::accounts::{DATABANK_AK, DATABANK_SK, TOP_APP_KEY, TOP_APP_SECRET, TOP_SESSION};
 use super::fault::{self, Fault};
+use super::limits::{Bounded, MAX_APPLICATIONS, MAX_APPLICATION_BYTES};
 use super::lock;
 use super::state::State;
 use super::wire::{top_request_id, Answer, Delivery, Incoming};
@@ -32,37 +33,60 @@ const PARAM_FIELDS: [&str; 10] = [
     "apply_biz_user_name",
 ];
 
+/// The fields of `param` an application keeps: those its answers carry.
+const KEPT_FIELDS: [&str; 5] = [
+    "smart_code",
+    "apply_biz_id",
+    "apply_biz_name",
+    "apply_entity_id",
+    "apply_entity_name",
+];
+
 /// A data-authorization application.
 #[derive(Debug, Clone)]
 struct Application {
-    fields: Map<String, Value>,
+    /// The values of [`KEPT_FIELDS`], in that order.
+    fields: [String; 5],
     auth_status: i64,
 }
 
 impl Application {
+    fn field(&self, name: &str) -> &str {
+        KEPT_FIELDS
+            .iter()
+            .position(|n| *n == name)
+            .map_or("", |i| &self.fields[i])
+    }
+
     fn data(&self) -> Value {
         let mut data = Map::new();
-        for name in [
-            "smart_code",
-            "apply_biz_id",
-            "apply_biz_name",
-            "apply_entity_id",
-            "apply_entity_name",
-        ] {
-            data.insert(
-                name.into(),
-                self.fields.get(name).cloned().unwrap_or(Value::Null),
-            );
+        for (name, value) in KEPT_FIELDS.iter().zip(&self.fields) {
+            data.insert((*name).into(), json!(value));
         }
         data.insert("auth_status".into(), json!(self.auth_status));
         Value::Object(data)
     }
+
+    /// What it costs to keep, roughly, in bytes.
+    fn size(&self) -> usize {
+        self.fields.iter().map(|f| f.len() + 24).sum::<usize>() + 8
+    }
 }
 
 /// The data bank's state.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Databank {
-    applications: Vec<Application>,
+    /// At most [`MAX_APPLICATIONS`] applications and [`MAX_APPLICATION_BYTES`] of their fields,
+    /// the oldest forgotten first (the same pair may then apply again).
+    applications: Bounded<Application>,
+}
+
+impl Default for Databank {
+    fn default() -> Self {
+        Databank {
+            applications: Bounded::new(MAX_APPLICATIONS, MAX_APPLICATION_BYTES),
+        }
+    }
 }
 
 /// A TOP failure: `error_response` with HTTP 200.
@@ -107,15 +131,21 @@ impl TopError {
     }
 }
 
-/// Handles a request to `/router/rest`.
+/// Handles a request to `/router/rest`: the gateway's checks (a failure is a rejection, recorded
+/// as a summary), then the method.
 pub(crate) fn handle(state: &Mutex<State>, request: &Incoming) -> Answer {
-    match check_and_serve(state, request) {
+    let method = match check(state, request) {
+        Ok(method) => method,
+        Err(error) => return error.answer().rejected(),
+    };
+    match serve(state, request, method) {
         Ok(answer) => answer,
         Err(error) => error.answer(),
     }
 }
 
-fn check_and_serve(state: &Mutex<State>, request: &Incoming) -> Result<Answer, TopError> {
+/// The gateway's checks, in order; the method on success.
+fn check<'a>(state: &Mutex<State>, request: &'a Incoming) -> Result<&'a str, TopError> {
     let param = |name: &str| request.param(name).filter(|v| !v.is_empty());
     let method = param("method").ok_or_else(|| TopError::new(21, "Missing method"))?;
     let app_key = param("app_key").ok_or_else(|| TopError::new(28, "Missing app key"))?;
@@ -173,7 +203,11 @@ fn check_and_serve(state: &Mutex<State>, request: &Incoming) -> Result<Answer, T
             );
         }
     }
+    Ok(method)
+}
 
+/// Runs the method of a request that passed the gateway's checks.
+fn serve(state: &Mutex<State>, request: &Incoming, method: &str) -> Result<Answer, TopError> {
     let mut guard = lock(state);
     let delivery = match fault::take(&mut guard.faults, true, method) {
         None => Delivery::Now,
@@ -184,7 +218,7 @@ fn check_and_serve(state: &Mutex<State>, request: &Incoming) -> Result<Answer, T
     drop(guard);
     let (result, code) = result;
     let request_id = top_request_id();
-    let body = if param("simplify") == Some("true") {
+    let body = if request.param("simplify") == Some("true") {
         json!({ "result": result, "request_id": request_id })
     } else {
         json!({ response_name(method): { "result": result, "request_id": request_id } })
@@ -205,16 +239,14 @@ fn apply(databank: &mut Databank, request: &Incoming) -> Result<(Value, Option<S
     let param = struct_param(request, "param")?;
     let ak = string_field(&context, "context", "ak")?;
     let sk = string_field(&context, "context", "sk")?;
-    let mut fields = Map::new();
     for name in PARAM_FIELDS {
-        fields.insert(name.to_owned(), json!(string_field(&param, "param", name)?));
+        string_field(&param, "param", name)?;
     }
-    let smart_id = match param.get("smart_id") {
-        Some(Value::Number(n)) if n.is_i64() || n.is_u64() => Value::Number(n.clone()),
-        Some(Value::String(s)) if s.parse::<i64>().is_ok() => json!(s),
+    match param.get("smart_id") {
+        Some(Value::Number(n)) if n.is_i64() || n.is_u64() => {}
+        Some(Value::String(s)) if s.parse::<i64>().is_ok() => {}
         _ => return Err(invalid_field("param", "smart_id")),
-    };
-    fields.insert("smart_id".to_owned(), smart_id);
+    }
 
     if ak != DATABANK_AK || sk != DATABANK_SK {
         let result = json!({
@@ -224,11 +256,16 @@ fn apply(databank: &mut Databank, request: &Incoming) -> Result<(Value, Option<S
         });
         return Ok((result, Some("PARAM_ERROR".to_owned())));
     }
-    let same = |a: &Application| {
-        a.fields.get("apply_biz_id") == fields.get("apply_biz_id")
-            && a.fields.get("apply_entity_id") == fields.get("apply_entity_id")
+    let application = Application {
+        // Every kept field is one of PARAM_FIELDS, checked above.
+        fields: KEPT_FIELDS.map(|name| string_field(&param, "param", name).unwrap_or_default()),
+        auth_status: 0,
     };
-    if let Some(existing) = databank.applications.iter().find(|a| same(a)) {
+    let same = |a: &&Application| {
+        a.field("apply_biz_id") == application.field("apply_biz_id")
+            && a.field("apply_entity_id") == application.field("apply_entity_id")
+    };
+    if let Some(existing) = databank.applications.iter().find(same) {
         let result = json!({
             "data": existing.data(),
             "errcode": 2001,
@@ -237,17 +274,14 @@ fn apply(databank: &mut Databank, request: &Incoming) -> Result<(Value, Option<S
         });
         return Ok((result, Some("BIZ_ERROR".to_owned())));
     }
-    let application = Application {
-        fields,
-        auth_status: 0,
-    };
     let result = json!({
         "data": application.data(),
         "errcode": 0,
         "errmsg": "success",
         "codeclass": "SUCCESS",
     });
-    databank.applications.push(application);
+    let size = application.size();
+    databank.applications.push(application, size);
     Ok((result, None))
 }
 

@@ -6,6 +6,11 @@
 //! is covered by the payload hash) and exactly the headers that `SignedHeaders` names; the payload
 //! hash is computed from the received body, and an `x-acs-content-sha256` that disagrees with it
 //! is `SignatureDoesNotMatch`. Temporary credentials carry their token in `x-acs-security-token`.
+//!
+//! `SignedHeaders` must list `host`, every `x-acs-*` header the request carries and, when a body
+//! is sent with a `content-type`, that too ([`unsigned_required_headers`]); otherwise the request
+//! is `IncompleteSignature`. Without this rule a signature over fewer headers could be replayed
+//! with a fresh `x-acs-date` and nonce, or turned into another action by swapping `x-acs-action`.
 
 use std::sync::Mutex;
 
@@ -54,6 +59,13 @@ pub(crate) fn authenticate<'a>(
     let parsed = v3::parse_authorization(authorization).ok_or_else(|| {
         incomplete("expected Authorization: ACS3-HMAC-SHA256 Credential=<AccessKeyId>,SignedHeaders=<names>,Signature=<hex>.")
     })?;
+    let unsigned = unsigned_required_headers(request, &parsed.signed_headers);
+    if !unsigned.is_empty() {
+        return Err(incomplete(&format!(
+            "SignedHeaders must list host, every x-acs-* header sent and, with a body, content-type; missing: {}.",
+            unsigned.join(", ")
+        )));
+    }
     let header = |name: &'static str| {
         request
             .header(name)
@@ -110,4 +122,28 @@ pub(crate) fn authenticate<'a>(
         product,
         nonce,
     })
+}
+
+/// The headers the gateway requires a V3 signature to cover that `signed` leaves out: `host`
+/// (always), every `x-acs-*` header sent, and `content-type` when it comes with a body. Sorted,
+/// lower-case.
+pub(crate) fn unsigned_required_headers<'a>(
+    request: &'a Incoming,
+    signed: &[String],
+) -> Vec<&'a str> {
+    let is_signed = |name: &str| signed.iter().any(|s| s.eq_ignore_ascii_case(name));
+    let mut missing: Vec<&str> = request
+        .headers
+        .keys()
+        .map(String::as_str)
+        .filter(|name| {
+            name.starts_with("x-acs-") || (*name == "content-type" && !request.body.is_empty())
+        })
+        .filter(|name| !is_signed(name))
+        .collect();
+    if !is_signed("host") {
+        missing.push("host");
+    }
+    missing.sort_unstable();
+    missing
 }

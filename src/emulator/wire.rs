@@ -117,6 +117,9 @@ pub(crate) struct Answer {
     pub delivery: Delivery,
     /// Whether an injected fault shaped this answer.
     pub injected: bool,
+    /// Whether the gateway refused the request before a product handled it (authentication,
+    /// routing, a malformed or oversized body): only a summary of it is recorded.
+    pub rejected: bool,
 }
 
 impl Answer {
@@ -129,7 +132,14 @@ impl Answer {
             code,
             delivery: Delivery::Now,
             injected: false,
+            rejected: false,
         }
+    }
+
+    /// The same answer, marked as a rejection by the gateway.
+    pub fn rejected(mut self) -> Answer {
+        self.rejected = true;
+        self
     }
 
     /// No answer at all: the connection is dropped.
@@ -141,6 +151,7 @@ impl Answer {
             code: None,
             delivery: Delivery::Drop,
             injected: true,
+            rejected: false,
         }
     }
 
