@@ -3,7 +3,6 @@
 //! the answers.
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -104,16 +103,9 @@ async fn serve_connection(stream: TcpStream, shared: Arc<Shared>, activity: Arc<
 }
 
 /// Returned by the service to make hyper close the connection without answering.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
+#[error("connection dropped by an injected fault")]
 struct DroppedConnection;
-
-impl fmt::Display for DroppedConnection {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("connection dropped by an injected fault")
-    }
-}
-
-impl std::error::Error for DroppedConnection {}
 
 async fn answer(
     shared: &Shared,
