@@ -10,10 +10,14 @@ pub mod blocking;
 mod client;
 pub(crate) mod endpoint;
 pub(crate) mod envelope;
+#[cfg(feature = "linkwan")]
+#[cfg_attr(docsrs, doc(cfg(feature = "linkwan")))]
 pub mod linkwan;
 mod paginate;
 mod raw;
 pub mod sign;
+#[cfg(feature = "sms")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sms")))]
 pub mod sms;
 pub(crate) mod wire;
 
