@@ -288,46 +288,48 @@ where
     T::element(d)
 }
 
-/// An optional list of an answer, whatever shape it arrives in:
-/// - a JSON array (null items are dropped);
-/// - a wrapper object whose only entry is the array (`{"SmsSendDetailDTO": [...]}`, as the
-///   XML-minded Dysmsapi answers nest lists), or whose only entry is one item;
-/// - one item where a list was expected (what an XML-to-JSON conversion makes of a list of one);
-/// - null or an empty string: `None`.
+/// An optional list of an answer, whatever shape it arrives in: a JSON array (null items
+/// are dropped), one item where a list was expected (what an XML-to-JSON conversion makes of a
+/// list of one), or null or an empty string (`None`).
 pub(crate) fn opt_list<'de, D, T>(d: D) -> Result<Option<Vec<T>>, D::Error>
 where
     D: Deserializer<'de>,
     T: Element,
 {
-    use serde::de::IntoDeserializer;
     let value = <serde_json::Value as serde::Deserialize>::deserialize(d)?;
+    items(value).map_err(de::Error::custom)
+}
+
+/// [`opt_list`] for a list the service nests in a wrapper object whose only entry is the list
+/// (`{"SmsSendDetailDTO": [...]}`, as the XML-minded Dysmsapi answers nest lists) or its one
+/// item; the bare list is accepted too.
+pub(crate) fn opt_wrapped_list<'de, D, T>(d: D) -> Result<Option<Vec<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Element,
+{
+    let value = match <serde_json::Value as serde::Deserialize>::deserialize(d)? {
+        // An empty wrapper: the list it wraps is empty.
+        serde_json::Value::Object(map) if map.is_empty() => serde_json::Value::Array(Vec::new()),
+        serde_json::Value::Object(map) if map.len() == 1 => {
+            map.into_iter().next().map(|(_, v)| v).unwrap_or_default()
+        }
+        other => other,
+    };
+    items(value).map_err(de::Error::custom)
+}
+
+fn items<T: Element>(value: serde_json::Value) -> Result<Option<Vec<T>>, serde_json::Error> {
+    use serde::de::IntoDeserializer;
     let items = match value {
         serde_json::Value::Null => return Ok(None),
         serde_json::Value::String(s) if s.is_empty() => return Ok(None),
         serde_json::Value::Array(items) => items,
-        // A wrapper: its only entry is the list, or the one item of a list of one.
-        serde_json::Value::Object(map)
-            if map.len() == 1
-                && map.values().all(|v| {
-                    matches!(
-                        v,
-                        serde_json::Value::Array(_) | serde_json::Value::Object(_)
-                    )
-                }) =>
-        {
-            match map.into_iter().next().map(|(_, v)| v) {
-                Some(serde_json::Value::Array(items)) => items,
-                Some(one) => vec![one],
-                None => Vec::new(),
-            }
-        }
         one => vec![one],
     };
     let mut list = Vec::with_capacity(items.len());
     for item in items {
-        let decoded: Option<T> = T::element(item.into_deserializer())
-            .map_err(|e: serde_json::Error| de::Error::custom(e))?;
-        list.extend(decoded);
+        list.extend(T::element(item.into_deserializer())?);
     }
     Ok(Some(list))
 }

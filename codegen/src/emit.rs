@@ -289,11 +289,8 @@ fn setter_doc(p: &ParamPlan) -> String {
         (None, Some(max)) => limits.push(format!("each at most {max} characters")),
         _ => {}
     }
-    match &r.doc {
-        Some(d) => {
-            let _ = write!(text, ": {}", d.trim_end_matches('.'));
-        }
-        None => {}
+    if let Some(d) = &r.doc {
+        let _ = write!(text, ": {}", d.trim_end_matches('.'));
     }
     if !limits.is_empty() {
         let _ = write!(text, " ({})", limits.join("; "));
@@ -787,6 +784,7 @@ fn field_attr(f: &FieldPlan) -> String {
         (RType::Eui, false) => Some("opt_eui"),
         (RType::Eui, true) => Some("eui"),
         (RType::Enum(_) | RType::Struct(_) | RType::Map, false) => Some("opt_element"),
+        (RType::List(_), false) if f.wrapped => Some("opt_wrapped_list"),
         (RType::List(_), false) => Some("opt_list"),
         (RType::List(_), true) => Some("list"),
         (RType::Value, _) | (RType::Enum(_) | RType::Struct(_) | RType::Map, true) => None,

@@ -6,6 +6,7 @@
 //!   collected metadata in `<dir>` (the `shared/models` folder), keeping wire facts only.
 
 mod emit;
+mod emit_tests;
 mod model;
 mod names;
 mod overlay;
@@ -70,6 +71,7 @@ fn import(root: &Path, shared: &Path) -> Result<(), String> {
 
 fn generate(root: &Path) -> Result<(), String> {
     let mut written = Vec::new();
+    let mut planned: Vec<(model::Model, plan::ProductPlan)> = Vec::new();
     for stem in PRODUCTS {
         let model_file = format!("{stem}.json");
         let overlay_file = format!("{stem}.overlay.json");
@@ -109,7 +111,16 @@ fn generate(root: &Path) -> Result<(), String> {
             plan.actions.len(),
             actions_dir.display()
         );
+        planned.push((model, plan));
     }
+    let products: Vec<(&model::Model, &plan::ProductPlan)> =
+        planned.iter().map(|(m, p)| (m, p)).collect();
+    let tests = root.join("tests/generated");
+    std::fs::create_dir_all(&tests).map_err(|e| format!("{}: {e}", tests.display()))?;
+    let path = tests.join("every_action.rs");
+    std::fs::write(&path, emit_tests::every_action(&products))
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    written.push(path);
     rustfmt(&written)
 }
 

@@ -138,6 +138,10 @@ pub struct ParamOverlay {
     /// `checks::<name>("<WireName>", &value)`.
     #[serde(default)]
     pub check: Option<String>,
+    /// The value the generated every-action test sends, where the type and the limits do not
+    /// make a good one (a date format, an id the emulator knows).
+    #[serde(default)]
+    pub sample: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -191,6 +195,7 @@ impl ParamOverlay {
             item_max_len: over.item_max_len.or(self.item_max_len),
             separator: over.separator.clone().or_else(|| self.separator.clone()),
             check: over.check.clone().or_else(|| self.check.clone()),
+            sample: over.sample.clone().or_else(|| self.sample.clone()),
         }
     }
 }

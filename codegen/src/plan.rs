@@ -176,6 +176,8 @@ pub struct FieldPlan {
     pub doc: String,
     /// The whole top-level `RequestId`.
     pub request_id: bool,
+    /// A list the service nests in a wrapper object (which the field stands for).
+    pub wrapped: bool,
 }
 
 pub struct StructPlan {
@@ -404,7 +406,7 @@ fn plan_action(
     })
 }
 
-fn scalar_of(ty: &Type) -> Option<Scalar> {
+pub fn scalar_of(ty: &Type) -> Option<Scalar> {
     Some(match (ty.kind.as_str(), ty.format.as_deref()) {
         ("string", _) => Scalar::Str,
         ("integer", Some("int32")) => Scalar::I32,
@@ -566,6 +568,7 @@ impl ResponseCtx<'_> {
                 required: rules.required || request_id,
                 doc,
                 request_id,
+                wrapped: wrapped.is_some(),
             });
         }
         self.structs.push(StructPlan {

@@ -100,7 +100,11 @@ pub struct CheckMobilesCardSupportResponse {
     )]
     pub code: Option<String>,
     /// `Data.queryResult`: the list inside the wrapper object.
-    #[serde(rename = "Data", default, deserialize_with = "crate::decode::opt_list")]
+    #[serde(
+        rename = "Data",
+        default,
+        deserialize_with = "crate::decode::opt_wrapped_list"
+    )]
     pub data: Option<Vec<CheckMobilesCardSupportDataQueryResult>>,
     /// `RequestId`: the id of this request, for support.
     #[serde(

@@ -138,7 +138,7 @@ pub struct GetSmsTemplateResponse {
     #[serde(
         rename = "FileUrlList",
         default,
-        deserialize_with = "crate::decode::opt_list"
+        deserialize_with = "crate::decode::opt_wrapped_list"
     )]
     pub file_url_list: Option<Vec<String>>,
     /// `IntlType`.
@@ -159,7 +159,7 @@ pub struct GetSmsTemplateResponse {
     #[serde(
         rename = "MoreDataFileUrlList",
         default,
-        deserialize_with = "crate::decode::opt_list"
+        deserialize_with = "crate::decode::opt_wrapped_list"
     )]
     pub more_data_file_url_list: Option<Vec<String>>,
     /// `OrderId`.
@@ -194,7 +194,7 @@ pub struct GetSmsTemplateResponse {
     #[serde(
         rename = "SignList",
         default,
-        deserialize_with = "crate::decode::opt_list"
+        deserialize_with = "crate::decode::opt_wrapped_list"
     )]
     pub sign_list: Option<Vec<String>>,
     /// `TemplateCode`.

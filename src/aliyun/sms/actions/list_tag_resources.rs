@@ -256,7 +256,7 @@ pub struct ListTagResourcesResponse {
     #[serde(
         rename = "TagResources",
         default,
-        deserialize_with = "crate::decode::opt_list"
+        deserialize_with = "crate::decode::opt_wrapped_list"
     )]
     pub tag_resources: Option<Vec<ListTagResourcesTagResource>>,
 }

@@ -73,7 +73,11 @@ pub struct QueryCardSmsTemplateResponse {
     )]
     pub code: Option<String>,
     /// `Data.Templates`: the list inside the wrapper object.
-    #[serde(rename = "Data", default, deserialize_with = "crate::decode::opt_list")]
+    #[serde(
+        rename = "Data",
+        default,
+        deserialize_with = "crate::decode::opt_wrapped_list"
+    )]
     pub data: Option<Vec<std::collections::BTreeMap<String, serde_json::Value>>>,
     /// `RequestId`: the id of this request, for support.
     #[serde(

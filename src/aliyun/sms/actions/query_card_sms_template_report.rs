@@ -103,7 +103,11 @@ pub struct QueryCardSmsTemplateReportResponse {
     )]
     pub code: Option<String>,
     /// `Data.model`: the list inside the wrapper object.
-    #[serde(rename = "Data", default, deserialize_with = "crate::decode::opt_list")]
+    #[serde(
+        rename = "Data",
+        default,
+        deserialize_with = "crate::decode::opt_wrapped_list"
+    )]
     pub data: Option<Vec<std::collections::BTreeMap<String, serde_json::Value>>>,
     /// `RequestId`: the id of this request, for support.
     #[serde(

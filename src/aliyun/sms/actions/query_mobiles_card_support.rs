@@ -100,7 +100,11 @@ pub struct QueryMobilesCardSupportResponse {
     )]
     pub code: Option<String>,
     /// `Data.QueryResult`: the list inside the wrapper object.
-    #[serde(rename = "Data", default, deserialize_with = "crate::decode::opt_list")]
+    #[serde(
+        rename = "Data",
+        default,
+        deserialize_with = "crate::decode::opt_wrapped_list"
+    )]
     pub data: Option<Vec<QueryMobilesCardSupportDataQueryResult>>,
     /// `RequestId`: the id of this request, for support.
     #[serde(

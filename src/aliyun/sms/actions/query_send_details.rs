@@ -187,7 +187,7 @@ pub struct QuerySendDetailsResponse {
     #[serde(
         rename = "SmsSendDetailDTOs",
         default,
-        deserialize_with = "crate::decode::opt_list"
+        deserialize_with = "crate::decode::opt_wrapped_list"
     )]
     pub sms_send_detail_dtos: Option<Vec<QuerySendDetailsSmsSendDetailDTO>>,
     /// `TotalCount`.
