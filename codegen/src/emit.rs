@@ -1,6 +1,6 @@
 //! Writes the Rust of one product from its plan: one file per action, and `mod.rs` with the
 //! error codes, the enums and the re-exports. The code only declares; what it calls
-//! (`crate::request` checks, `crate::decode` helpers, `Params`) is hand-written.
+//! (`crate::builder` checks, `crate::decode` helpers, `Params`) is hand-written.
 
 use std::fmt::Write as _;
 
@@ -365,7 +365,7 @@ fn setter(out: &mut String, p: &ParamPlan) {
             );
         }
         ParamKind::JsonText | ParamKind::JsonValue => {
-            let _ = writeln!(out, "pub fn {name}(mut self, {arg}: impl serde::Serialize) -> Self {{ self.{name} = Some(crate::request::to_json(&{arg})); self }}");
+            let _ = writeln!(out, "pub fn {name}(mut self, {arg}: impl serde::Serialize) -> Self {{ self.{name} = Some(crate::builder::to_json(&{arg})); self }}");
         }
         ParamKind::JsonList(s) | ParamKind::Repeat(s) => {
             let _ = writeln!(out, "pub fn {name}(mut self, {arg}: impl IntoIterator<Item = impl Into<{}>>) -> Self {{ self.{name} = Some({arg}.into_iter().map(Into::into).collect()); self }}", s.rust());
@@ -405,18 +405,18 @@ fn build_param(out: &mut String, plan: &ProductPlan, p: &ParamPlan) {
         ParamKind::Scalar(_) if p.required => {
             let _ = writeln!(
                 out,
-                "let {n} = crate::request::required_value({w:?}, self.{n})?;"
+                "let {n} = crate::builder::required_value({w:?}, self.{n})?;"
             );
         }
         ParamKind::Scalar(_) => {
             let _ = writeln!(out, "let {n} = self.{n};");
         }
         ParamKind::JsonText | ParamKind::JsonValue => {
-            let _ = writeln!(out, "let {n} = crate::request::json({w:?}, self.{n})?;");
+            let _ = writeln!(out, "let {n} = crate::builder::json({w:?}, self.{n})?;");
             if p.required {
                 let _ = writeln!(
                     out,
-                    "let {n} = crate::request::required_value({w:?}, {n})?;"
+                    "let {n} = crate::builder::required_value({w:?}, {n})?;"
                 );
             }
         }
@@ -427,7 +427,7 @@ fn build_param(out: &mut String, plan: &ProductPlan, p: &ParamPlan) {
             if p.required {
                 let _ = writeln!(
                     out,
-                    "let {n} = crate::request::required_list({w:?}, self.{n})?;"
+                    "let {n} = crate::builder::required_list({w:?}, self.{n})?;"
                 );
             } else {
                 let _ = writeln!(out, "let {n} = self.{n}.unwrap_or_default();");
@@ -439,7 +439,7 @@ fn build_param(out: &mut String, plan: &ProductPlan, p: &ParamPlan) {
     let is_str = matches!(p.kind, ParamKind::Scalar(Scalar::Str));
     if is_str && (r.min_len.is_some() || r.max_len.is_some()) && r.separator.is_none() {
         checks.push(format!(
-            "crate::request::check_len({w:?}, v, {}, {}, {})?;",
+            "crate::builder::check_len({w:?}, v, {}, {}, {})?;",
             opt_usize(r.min_len),
             opt_usize(r.max_len),
             r.wide_counts_two
@@ -447,7 +447,7 @@ fn build_param(out: &mut String, plan: &ProductPlan, p: &ParamPlan) {
     }
     if let Some(sep) = &r.separator {
         checks.push(format!(
-            "crate::request::check_separated({w:?}, v, {sep:?}, {}, {}, {}, {})?;",
+            "crate::builder::check_separated({w:?}, v, {sep:?}, {}, {}, {}, {})?;",
             opt_usize(r.min_items),
             opt_usize(r.max_items),
             opt_usize(r.item_min_len),
@@ -460,13 +460,13 @@ fn build_param(out: &mut String, plan: &ProductPlan, p: &ParamPlan) {
             ParamKind::Scalar(Scalar::I32) => Some("i64::from(*v)".to_owned()),
             // A number the model types as a string: it must read as one.
             ParamKind::Scalar(Scalar::Str) => {
-                Some(format!("crate::request::integer_text({w:?}, v)?"))
+                Some(format!("crate::builder::integer_text({w:?}, v)?"))
             }
             _ => None,
         };
         if let Some(value) = value {
             checks.push(format!(
-                "crate::request::check_range({w:?}, {value}, {}, {})?;",
+                "crate::builder::check_range({w:?}, {value}, {}, {})?;",
                 opt_i64(r.min),
                 opt_i64(r.max)
             ));
@@ -481,7 +481,7 @@ fn build_param(out: &mut String, plan: &ProductPlan, p: &ParamPlan) {
     );
     if list && (r.min_items.is_some() || r.max_items.is_some()) {
         checks.push(format!(
-            "crate::request::check_items({w:?}, v.len(), {}, {})?;",
+            "crate::builder::check_items({w:?}, v.len(), {}, {})?;",
             opt_usize(r.min_items),
             opt_usize(r.max_items)
         ));
@@ -492,7 +492,7 @@ fn build_param(out: &mut String, plan: &ProductPlan, p: &ParamPlan) {
     ) && (r.item_min_len.is_some() || r.item_max_len.is_some())
     {
         checks.push(format!(
-            "crate::request::check_each_len({w:?}, v, {}, {})?;",
+            "crate::builder::check_each_len({w:?}, v, {}, {})?;",
             opt_usize(r.item_min_len),
             opt_usize(r.item_max_len)
         ));
@@ -504,7 +504,7 @@ fn build_param(out: &mut String, plan: &ProductPlan, p: &ParamPlan) {
             || r.item_max_len.is_some())
     {
         checks.push(format!(
-            "crate::request::check_json_items({w:?}, v, {}, {}, {}, {})?;",
+            "crate::builder::check_json_items({w:?}, v, {}, {}, {}, {})?;",
             opt_usize(r.min_items),
             opt_usize(r.max_items),
             opt_usize(r.item_min_len),
@@ -531,11 +531,11 @@ fn build_param(out: &mut String, plan: &ProductPlan, p: &ParamPlan) {
     if matches!(p.kind, ParamKind::JsonList(_)) {
         // Checked as a list, sent as its JSON.
         if p.required {
-            let _ = writeln!(out, "let {n} = crate::request::json_list(&{n});");
+            let _ = writeln!(out, "let {n} = crate::builder::json_list(&{n});");
         } else {
             let _ = writeln!(
                 out,
-                "let {n} = (!{n}.is_empty()).then(|| crate::request::json_list(&{n}));"
+                "let {n} = (!{n}.is_empty()).then(|| crate::builder::json_list(&{n}));"
             );
         }
     }
@@ -745,7 +745,7 @@ fn nested_request(out: &mut String, a: &ActionPlan, r: &NestedRequest) {
             (true, _) => {
                 let _ = writeln!(
                     out,
-                    "{rust}: crate::request::required_value({name:?}, self.{rust})?,"
+                    "{rust}: crate::builder::required_value({name:?}, self.{rust})?,"
                 );
             }
             (false, _) => {

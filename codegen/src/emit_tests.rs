@@ -182,11 +182,7 @@ fn sample(plan: &ProductPlan, action: &str, p: &ParamPlan, ty: &Type) -> String 
         ParamKind::Scalar(s) => scalar_sample(p, *s),
         ParamKind::JsonText => format!("serde_json::json!({})", json_text_sample(p)),
         ParamKind::JsonValue => {
-            let value = p
-                .rules
-                .sample
-                .clone()
-                .unwrap_or_else(|| json_of(ty));
+            let value = p.rules.sample.clone().unwrap_or_else(|| json_of(ty));
             format!("serde_json::json!({value})")
         }
         ParamKind::JsonList(s) | ParamKind::Repeat(s) => {

@@ -73,20 +73,20 @@ impl ApplyRoamingJoinPermissionBuilder {
     pub fn build(self) -> Result<ApplyRoamingJoinPermission, Error<ErrorCode>> {
         let rx_delay = self.rx_delay;
         if let Some(v) = &rx_delay {
-            crate::request::check_range("RxDelay", *v, Some(1), Some(15))?;
+            crate::builder::check_range("RxDelay", *v, Some(1), Some(15))?;
         }
         let class_mode = crate::request::required("ClassMode", self.class_mode)?;
         let freq_band_plan_group_id =
-            crate::request::required_value("FreqBandPlanGroupId", self.freq_band_plan_group_id)?;
+            crate::builder::required_value("FreqBandPlanGroupId", self.freq_band_plan_group_id)?;
         let join_permission_name =
             crate::request::required("JoinPermissionName", self.join_permission_name)?;
         {
             let v = &join_permission_name;
-            crate::request::check_len("JoinPermissionName", v, Some(4), Some(30), true)?;
+            crate::builder::check_len("JoinPermissionName", v, Some(4), Some(30), true)?;
         }
         let data_rate = self.data_rate;
         if let Some(v) = &data_rate {
-            crate::request::check_range("DataRate", *v, Some(0), Some(5))?;
+            crate::builder::check_range("DataRate", *v, Some(0), Some(5))?;
         }
         Ok(ApplyRoamingJoinPermission {
             rx_delay,

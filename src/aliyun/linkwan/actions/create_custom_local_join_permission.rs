@@ -67,7 +67,7 @@ impl CreateCustomLocalJoinPermissionBuilder {
         let freq_band_plan_group_id = self.freq_band_plan_group_id;
         let join_eui = self.join_eui;
         if let Some(v) = &join_eui {
-            crate::request::check_len("JoinEui", v, Some(16), Some(16), false)?;
+            crate::builder::check_len("JoinEui", v, Some(16), Some(16), false)?;
         }
         let join_permission_name = self.join_permission_name;
         Ok(CreateCustomLocalJoinPermission {

@@ -144,18 +144,18 @@ impl CreateGatewayBuilder {
     /// Checks that `City`, `Latitude`, `AddressCode`, `GisCoordinateSystem`, `Longitude`, `PinCode`, `Address`, `GwEui`, `FreqBandPlanGroupId`, `District`, `Name`, `CommunicationMode` are set, and the documented limits. A problem is [`Error::InvalidRequest`] naming the wire parameter.
     pub fn build(self) -> Result<CreateGateway, Error<ErrorCode>> {
         let city = crate::request::required("City", self.city)?;
-        let latitude = crate::request::required_value("Latitude", self.latitude)?;
+        let latitude = crate::builder::required_value("Latitude", self.latitude)?;
         let description = self.description;
-        let address_code = crate::request::required_value("AddressCode", self.address_code)?;
+        let address_code = crate::builder::required_value("AddressCode", self.address_code)?;
         let gis_coordinate_system =
             crate::request::required("GisCoordinateSystem", self.gis_coordinate_system)?;
         let iot_instance_id = self.iot_instance_id;
-        let longitude = crate::request::required_value("Longitude", self.longitude)?;
+        let longitude = crate::builder::required_value("Longitude", self.longitude)?;
         let pin_code = crate::request::required("PinCode", self.pin_code)?;
         let address = crate::request::required("Address", self.address)?;
         let gw_eui = crate::request::required("GwEui", self.gw_eui)?;
         let freq_band_plan_group_id =
-            crate::request::required_value("FreqBandPlanGroupId", self.freq_band_plan_group_id)?;
+            crate::builder::required_value("FreqBandPlanGroupId", self.freq_band_plan_group_id)?;
         let district = crate::request::required("District", self.district)?;
         let name = crate::request::required("Name", self.name)?;
         let communication_mode =

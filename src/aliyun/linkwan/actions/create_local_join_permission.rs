@@ -97,27 +97,27 @@ impl CreateLocalJoinPermissionBuilder {
     pub fn build(self) -> Result<CreateLocalJoinPermission, Error<ErrorCode>> {
         let rx_delay = self.rx_delay;
         if let Some(v) = &rx_delay {
-            crate::request::check_range("RxDelay", *v, Some(1), Some(15))?;
+            crate::builder::check_range("RxDelay", *v, Some(1), Some(15))?;
         }
         let iot_instance_id = self.iot_instance_id;
         let use_default_join_eui =
-            crate::request::required_value("UseDefaultJoinEui", self.use_default_join_eui)?;
+            crate::builder::required_value("UseDefaultJoinEui", self.use_default_join_eui)?;
         let class_mode = crate::request::required("ClassMode", self.class_mode)?;
         let freq_band_plan_group_id =
-            crate::request::required_value("FreqBandPlanGroupId", self.freq_band_plan_group_id)?;
+            crate::builder::required_value("FreqBandPlanGroupId", self.freq_band_plan_group_id)?;
         let join_eui = self.join_eui;
         if let Some(v) = &join_eui {
-            crate::request::check_len("JoinEui", v, Some(16), Some(16), false)?;
+            crate::builder::check_len("JoinEui", v, Some(16), Some(16), false)?;
         }
         let join_permission_name =
             crate::request::required("JoinPermissionName", self.join_permission_name)?;
         {
             let v = &join_permission_name;
-            crate::request::check_len("JoinPermissionName", v, Some(4), Some(30), true)?;
+            crate::builder::check_len("JoinPermissionName", v, Some(4), Some(30), true)?;
         }
         let data_rate = self.data_rate;
         if let Some(v) = &data_rate {
-            crate::request::check_range("DataRate", *v, Some(0), Some(5))?;
+            crate::builder::check_range("DataRate", *v, Some(0), Some(5))?;
         }
         Ok(CreateLocalJoinPermission {
             rx_delay,

@@ -38,7 +38,7 @@ impl GetFreqBandPlanGroupBuilder {
 
     /// Checks that `GroupId` is set, and the documented limits. A problem is [`Error::InvalidRequest`] naming the wire parameter.
     pub fn build(self) -> Result<GetFreqBandPlanGroup, Error<ErrorCode>> {
-        let group_id = crate::request::required_value("GroupId", self.group_id)?;
+        let group_id = crate::builder::required_value("GroupId", self.group_id)?;
         Ok(GetFreqBandPlanGroup { group_id })
     }
 }

@@ -62,10 +62,10 @@ impl GetGatewayPacketStatBuilder {
 
     /// Checks that `EndMillis`, `GwEui`, `BeginMillis` are set, and the documented limits. A problem is [`Error::InvalidRequest`] naming the wire parameter.
     pub fn build(self) -> Result<GetGatewayPacketStat, Error<ErrorCode>> {
-        let end_millis = crate::request::required_value("EndMillis", self.end_millis)?;
+        let end_millis = crate::builder::required_value("EndMillis", self.end_millis)?;
         let iot_instance_id = self.iot_instance_id;
         let gw_eui = crate::request::required("GwEui", self.gw_eui)?;
-        let begin_millis = crate::request::required_value("BeginMillis", self.begin_millis)?;
+        let begin_millis = crate::builder::required_value("BeginMillis", self.begin_millis)?;
         Ok(GetGatewayPacketStat {
             end_millis,
             iot_instance_id,

@@ -94,13 +94,13 @@ impl GetNodeGroupTransferPacketsDownloadUrlBuilder {
 
     /// Checks that `EndMillis`, `NodeGroupId`, `Category`, `BeginMillis` are set, and the documented limits. A problem is [`Error::InvalidRequest`] naming the wire parameter.
     pub fn build(self) -> Result<GetNodeGroupTransferPacketsDownloadUrl, Error<ErrorCode>> {
-        let end_millis = crate::request::required_value("EndMillis", self.end_millis)?;
+        let end_millis = crate::builder::required_value("EndMillis", self.end_millis)?;
         let iot_instance_id = self.iot_instance_id;
         let ascending = self.ascending;
         let dev_eui = self.dev_eui;
         let node_group_id = crate::request::required("NodeGroupId", self.node_group_id)?;
         let category = crate::request::required("Category", self.category)?;
-        let begin_millis = crate::request::required_value("BeginMillis", self.begin_millis)?;
+        let begin_millis = crate::builder::required_value("BeginMillis", self.begin_millis)?;
         let sorting_field = self.sorting_field;
         Ok(GetNodeGroupTransferPacketsDownloadUrl {
             end_millis,

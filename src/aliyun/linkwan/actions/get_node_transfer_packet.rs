@@ -65,7 +65,7 @@ impl GetNodeTransferPacketBuilder {
         let base64_encoded_mac_payload =
             crate::request::required("Base64EncodedMacPayload", self.base64_encoded_mac_payload)?;
         let iot_instance_id = self.iot_instance_id;
-        let log_millis = crate::request::required_value("LogMillis", self.log_millis)?;
+        let log_millis = crate::builder::required_value("LogMillis", self.log_millis)?;
         let dev_eui = crate::request::required("DevEui", self.dev_eui)?;
         Ok(GetNodeTransferPacket {
             base64_encoded_mac_payload,

@@ -86,12 +86,12 @@ impl GetNodeTransferPacketsDownloadUrlBuilder {
 
     /// Checks that `EndMillis`, `DevEui`, `Category`, `BeginMillis` are set, and the documented limits. A problem is [`Error::InvalidRequest`] naming the wire parameter.
     pub fn build(self) -> Result<GetNodeTransferPacketsDownloadUrl, Error<ErrorCode>> {
-        let end_millis = crate::request::required_value("EndMillis", self.end_millis)?;
+        let end_millis = crate::builder::required_value("EndMillis", self.end_millis)?;
         let gw_eui = self.gw_eui;
         let ascending = self.ascending;
         let dev_eui = crate::request::required("DevEui", self.dev_eui)?;
         let category = crate::request::required("Category", self.category)?;
-        let begin_millis = crate::request::required_value("BeginMillis", self.begin_millis)?;
+        let begin_millis = crate::builder::required_value("BeginMillis", self.begin_millis)?;
         let sorting_field = self.sorting_field;
         Ok(GetNodeTransferPacketsDownloadUrl {
             end_millis,

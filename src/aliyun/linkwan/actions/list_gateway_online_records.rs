@@ -70,15 +70,15 @@ impl ListGatewayOnlineRecordsBuilder {
 
     /// Checks that `Limit`, `OffSet`, `GwEui` are set, and the documented limits. A problem is [`Error::InvalidRequest`] naming the wire parameter.
     pub fn build(self) -> Result<ListGatewayOnlineRecords, Error<ErrorCode>> {
-        let limit = crate::request::required_value("Limit", self.limit)?;
+        let limit = crate::builder::required_value("Limit", self.limit)?;
         {
             let v = &limit;
-            crate::request::check_range("Limit", *v, Some(1), None)?;
+            crate::builder::check_range("Limit", *v, Some(1), None)?;
         }
-        let off_set = crate::request::required_value("OffSet", self.off_set)?;
+        let off_set = crate::builder::required_value("OffSet", self.off_set)?;
         {
             let v = &off_set;
-            crate::request::check_range("OffSet", *v, Some(0), None)?;
+            crate::builder::check_range("OffSet", *v, Some(0), None)?;
         }
         let gw_eui = crate::request::required("GwEui", self.gw_eui)?;
         let ascending = self.ascending;

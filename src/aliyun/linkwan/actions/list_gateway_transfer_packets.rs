@@ -112,15 +112,15 @@ impl ListGatewayTransferPacketsBuilder {
 
     /// Checks that `EndMillis`, `PageNumber`, `PageSize`, `GwEui`, `Category`, `BeginMillis` are set, and the documented limits. A problem is [`Error::InvalidRequest`] naming the wire parameter.
     pub fn build(self) -> Result<ListGatewayTransferPackets, Error<ErrorCode>> {
-        let end_millis = crate::request::required_value("EndMillis", self.end_millis)?;
-        let page_number = crate::request::required_value("PageNumber", self.page_number)?;
+        let end_millis = crate::builder::required_value("EndMillis", self.end_millis)?;
+        let page_number = crate::builder::required_value("PageNumber", self.page_number)?;
         let iot_instance_id = self.iot_instance_id;
-        let page_size = crate::request::required_value("PageSize", self.page_size)?;
+        let page_size = crate::builder::required_value("PageSize", self.page_size)?;
         let gw_eui = crate::request::required("GwEui", self.gw_eui)?;
         let ascending = self.ascending;
         let dev_eui = self.dev_eui;
         let category = crate::request::required("Category", self.category)?;
-        let begin_millis = crate::request::required_value("BeginMillis", self.begin_millis)?;
+        let begin_millis = crate::builder::required_value("BeginMillis", self.begin_millis)?;
         let sorting_field = self.sorting_field;
         Ok(ListGatewayTransferPackets {
             end_millis,

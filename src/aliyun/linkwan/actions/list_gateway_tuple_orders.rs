@@ -72,16 +72,16 @@ impl ListGatewayTupleOrdersBuilder {
 
     /// Checks that `Limit`, `Offset` are set, and the documented limits. A problem is [`Error::InvalidRequest`] naming the wire parameter.
     pub fn build(self) -> Result<ListGatewayTupleOrders, Error<ErrorCode>> {
-        let limit = crate::request::required_value("Limit", self.limit)?;
+        let limit = crate::builder::required_value("Limit", self.limit)?;
         {
             let v = &limit;
-            crate::request::check_range("Limit", *v, Some(1), None)?;
+            crate::builder::check_range("Limit", *v, Some(1), None)?;
         }
         let state = self.state.unwrap_or_default();
-        let offset = crate::request::required_value("Offset", self.offset)?;
+        let offset = crate::builder::required_value("Offset", self.offset)?;
         {
             let v = &offset;
-            crate::request::check_range("Offset", *v, Some(0), None)?;
+            crate::builder::check_range("Offset", *v, Some(0), None)?;
         }
         let ascending = self.ascending;
         let sorting_field = self.sorting_field;

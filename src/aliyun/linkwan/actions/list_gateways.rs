@@ -122,19 +122,19 @@ impl ListGatewaysBuilder {
     pub fn build(self) -> Result<ListGateways, Error<ErrorCode>> {
         let fuzzy_gw_eui = self.fuzzy_gw_eui;
         let iot_instance_id = self.iot_instance_id;
-        let limit = crate::request::required_value("Limit", self.limit)?;
+        let limit = crate::builder::required_value("Limit", self.limit)?;
         {
             let v = &limit;
-            crate::request::check_range("Limit", *v, Some(1), None)?;
+            crate::builder::check_range("Limit", *v, Some(1), None)?;
         }
         let fuzzy_city = self.fuzzy_city;
         let online_state = self.online_state;
         let is_enabled = self.is_enabled;
         let fuzzy_name = self.fuzzy_name;
-        let offset = crate::request::required_value("Offset", self.offset)?;
+        let offset = crate::builder::required_value("Offset", self.offset)?;
         {
             let v = &offset;
-            crate::request::check_range("Offset", *v, Some(0), None)?;
+            crate::builder::check_range("Offset", *v, Some(0), None)?;
         }
         let ascending = self.ascending;
         let freq_band_plan_group_id = self.freq_band_plan_group_id;

@@ -82,10 +82,10 @@ impl ListNodeTransferPacketPathsBuilder {
     pub fn build(self) -> Result<ListNodeTransferPacketPaths, Error<ErrorCode>> {
         let base64_encoded_mac_payload =
             crate::request::required("Base64EncodedMacPayload", self.base64_encoded_mac_payload)?;
-        let page_number = crate::request::required_value("PageNumber", self.page_number)?;
+        let page_number = crate::builder::required_value("PageNumber", self.page_number)?;
         let iot_instance_id = self.iot_instance_id;
-        let log_millis = crate::request::required_value("LogMillis", self.log_millis)?;
-        let page_size = crate::request::required_value("PageSize", self.page_size)?;
+        let log_millis = crate::builder::required_value("LogMillis", self.log_millis)?;
+        let page_size = crate::builder::required_value("PageSize", self.page_size)?;
         let dev_eui = crate::request::required("DevEui", self.dev_eui)?;
         Ok(ListNodeTransferPacketPaths {
             base64_encoded_mac_payload,

@@ -104,14 +104,14 @@ impl ListNodeTransferPacketsBuilder {
 
     /// Checks that `EndMillis`, `PageNumber`, `PageSize`, `DevEui`, `Category`, `BeginMillis` are set, and the documented limits. A problem is [`Error::InvalidRequest`] naming the wire parameter.
     pub fn build(self) -> Result<ListNodeTransferPackets, Error<ErrorCode>> {
-        let end_millis = crate::request::required_value("EndMillis", self.end_millis)?;
-        let page_number = crate::request::required_value("PageNumber", self.page_number)?;
-        let page_size = crate::request::required_value("PageSize", self.page_size)?;
+        let end_millis = crate::builder::required_value("EndMillis", self.end_millis)?;
+        let page_number = crate::builder::required_value("PageNumber", self.page_number)?;
+        let page_size = crate::builder::required_value("PageSize", self.page_size)?;
         let gw_eui = self.gw_eui;
         let ascending = self.ascending;
         let dev_eui = crate::request::required("DevEui", self.dev_eui)?;
         let category = crate::request::required("Category", self.category)?;
-        let begin_millis = crate::request::required_value("BeginMillis", self.begin_millis)?;
+        let begin_millis = crate::builder::required_value("BeginMillis", self.begin_millis)?;
         let sorting_field = self.sorting_field;
         Ok(ListNodeTransferPackets {
             end_millis,

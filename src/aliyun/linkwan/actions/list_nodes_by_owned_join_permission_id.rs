@@ -92,15 +92,15 @@ impl ListNodesByOwnedJoinPermissionIdBuilder {
             crate::request::required("JoinPermissionId", self.join_permission_id)?;
         let iot_instance_id = self.iot_instance_id;
         let fuzzy_dev_eui = self.fuzzy_dev_eui;
-        let limit = crate::request::required_value("Limit", self.limit)?;
+        let limit = crate::builder::required_value("Limit", self.limit)?;
         {
             let v = &limit;
-            crate::request::check_range("Limit", *v, Some(1), None)?;
+            crate::builder::check_range("Limit", *v, Some(1), None)?;
         }
-        let offset = crate::request::required_value("Offset", self.offset)?;
+        let offset = crate::builder::required_value("Offset", self.offset)?;
         {
             let v = &offset;
-            crate::request::check_range("Offset", *v, Some(0), None)?;
+            crate::builder::check_range("Offset", *v, Some(0), None)?;
         }
         let ascending = self.ascending;
         let sorting_field = self.sorting_field;

@@ -97,15 +97,15 @@ impl ListNotificationsBuilder {
     /// Checks that `Limit`, `Offset` are set, and the documented limits. A problem is [`Error::InvalidRequest`] naming the wire parameter.
     pub fn build(self) -> Result<ListNotifications, Error<ErrorCode>> {
         let end_millis = self.end_millis;
-        let limit = crate::request::required_value("Limit", self.limit)?;
+        let limit = crate::builder::required_value("Limit", self.limit)?;
         {
             let v = &limit;
-            crate::request::check_range("Limit", *v, Some(1), None)?;
+            crate::builder::check_range("Limit", *v, Some(1), None)?;
         }
-        let offset = crate::request::required_value("Offset", self.offset)?;
+        let offset = crate::builder::required_value("Offset", self.offset)?;
         {
             let v = &offset;
-            crate::request::check_range("Offset", *v, Some(0), None)?;
+            crate::builder::check_range("Offset", *v, Some(0), None)?;
         }
         let ascending = self.ascending;
         let handle_state = self.handle_state;

@@ -124,16 +124,16 @@ impl ListRentedJoinPermissionsBuilder {
         let enabled = self.enabled;
         let iot_instance_id = self.iot_instance_id;
         let fuzzy_join_eui = self.fuzzy_join_eui;
-        let limit = crate::request::required_value("Limit", self.limit)?;
+        let limit = crate::builder::required_value("Limit", self.limit)?;
         {
             let v = &limit;
-            crate::request::check_range("Limit", *v, Some(1), Some(200))?;
+            crate::builder::check_range("Limit", *v, Some(1), Some(200))?;
         }
         let fuzzy_join_permission_name = self.fuzzy_join_permission_name;
-        let offset = crate::request::required_value("Offset", self.offset)?;
+        let offset = crate::builder::required_value("Offset", self.offset)?;
         {
             let v = &offset;
-            crate::request::check_range("Offset", *v, Some(0), None)?;
+            crate::builder::check_range("Offset", *v, Some(0), None)?;
         }
         let ascending = self.ascending;
         let bound_node_group = self.bound_node_group;

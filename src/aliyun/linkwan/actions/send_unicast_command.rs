@@ -93,7 +93,7 @@ impl SendUnicastCommandBuilder {
         let max_retries = self.max_retries;
         let dev_eui = crate::request::required("DevEui", self.dev_eui)?;
         let clean_up = self.clean_up;
-        let f_port = crate::request::required_value("FPort", self.f_port)?;
+        let f_port = crate::builder::required_value("FPort", self.f_port)?;
         Ok(SendUnicastCommand {
             confirmed,
             content,

@@ -48,7 +48,7 @@ impl SubmitGatewayTupleOrderBuilder {
     /// Checks that `TupleType`, `RequiredCount` are set, and the documented limits. A problem is [`Error::InvalidRequest`] naming the wire parameter.
     pub fn build(self) -> Result<SubmitGatewayTupleOrder, Error<ErrorCode>> {
         let tuple_type = crate::request::required("TupleType", self.tuple_type)?;
-        let required_count = crate::request::required_value("RequiredCount", self.required_count)?;
+        let required_count = crate::builder::required_value("RequiredCount", self.required_count)?;
         Ok(SubmitGatewayTupleOrder {
             tuple_type,
             required_count,

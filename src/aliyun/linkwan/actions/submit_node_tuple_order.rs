@@ -57,7 +57,7 @@ impl SubmitNodeTupleOrderBuilder {
     pub fn build(self) -> Result<SubmitNodeTupleOrder, Error<ErrorCode>> {
         let lora_version = crate::request::required("LoraVersion", self.lora_version)?;
         let tuple_type = crate::request::required("TupleType", self.tuple_type)?;
-        let required_count = crate::request::required_value("RequiredCount", self.required_count)?;
+        let required_count = crate::builder::required_value("RequiredCount", self.required_count)?;
         Ok(SubmitNodeTupleOrder {
             lora_version,
             tuple_type,

@@ -48,7 +48,7 @@ impl UpdateDataDispatchEnablingStateBuilder {
     /// Checks that `DataDispatchEnabled`, `NodeGroupId` are set, and the documented limits. A problem is [`Error::InvalidRequest`] naming the wire parameter.
     pub fn build(self) -> Result<UpdateDataDispatchEnablingState, Error<ErrorCode>> {
         let data_dispatch_enabled =
-            crate::request::required_value("DataDispatchEnabled", self.data_dispatch_enabled)?;
+            crate::builder::required_value("DataDispatchEnabled", self.data_dispatch_enabled)?;
         let node_group_id = crate::request::required("NodeGroupId", self.node_group_id)?;
         Ok(UpdateDataDispatchEnablingState {
             data_dispatch_enabled,

@@ -55,7 +55,7 @@ impl UpdateGatewayEnablingStateBuilder {
 
     /// Checks that `Enabled`, `GwEui` are set, and the documented limits. A problem is [`Error::InvalidRequest`] naming the wire parameter.
     pub fn build(self) -> Result<UpdateGatewayEnablingState, Error<ErrorCode>> {
-        let enabled = crate::request::required_value("Enabled", self.enabled)?;
+        let enabled = crate::builder::required_value("Enabled", self.enabled)?;
         let iot_instance_id = self.iot_instance_id;
         let gw_eui = crate::request::required("GwEui", self.gw_eui)?;
         Ok(UpdateGatewayEnablingState {

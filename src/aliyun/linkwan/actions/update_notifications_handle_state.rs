@@ -50,7 +50,7 @@ impl UpdateNotificationsHandleStateBuilder {
         let target_handle_state =
             crate::request::required("TargetHandleState", self.target_handle_state)?;
         let notification_id =
-            crate::request::required_list("NotificationId", self.notification_id)?;
+            crate::builder::required_list("NotificationId", self.notification_id)?;
         Ok(UpdateNotificationsHandleState {
             target_handle_state,
             notification_id,

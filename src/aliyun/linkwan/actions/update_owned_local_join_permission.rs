@@ -97,9 +97,9 @@ impl UpdateOwnedLocalJoinPermissionBuilder {
     pub fn build(self) -> Result<UpdateOwnedLocalJoinPermission, Error<ErrorCode>> {
         let rx_delay = self.rx_delay;
         if let Some(v) = &rx_delay {
-            crate::request::check_range(
+            crate::builder::check_range(
                 "RxDelay",
-                crate::request::integer_text("RxDelay", v)?,
+                crate::builder::integer_text("RxDelay", v)?,
                 Some(1),
                 Some(15),
             )?;
@@ -111,17 +111,17 @@ impl UpdateOwnedLocalJoinPermissionBuilder {
         let freq_band_plan_group_id = self.freq_band_plan_group_id;
         let join_eui = self.join_eui;
         if let Some(v) = &join_eui {
-            crate::request::check_len("JoinEui", v, Some(16), Some(16), false)?;
+            crate::builder::check_len("JoinEui", v, Some(16), Some(16), false)?;
         }
         let join_permission_name = self.join_permission_name;
         if let Some(v) = &join_permission_name {
-            crate::request::check_len("JoinPermissionName", v, Some(4), Some(30), true)?;
+            crate::builder::check_len("JoinPermissionName", v, Some(4), Some(30), true)?;
         }
         let data_rate = self.data_rate;
         if let Some(v) = &data_rate {
-            crate::request::check_range(
+            crate::builder::check_range(
                 "DataRate",
-                crate::request::integer_text("DataRate", v)?,
+                crate::builder::integer_text("DataRate", v)?,
                 Some(0),
                 Some(5),
             )?;

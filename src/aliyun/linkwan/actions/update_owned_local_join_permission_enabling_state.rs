@@ -57,7 +57,7 @@ impl UpdateOwnedLocalJoinPermissionEnablingStateBuilder {
     pub fn build(self) -> Result<UpdateOwnedLocalJoinPermissionEnablingState, Error<ErrorCode>> {
         let join_permission_id =
             crate::request::required("JoinPermissionId", self.join_permission_id)?;
-        let enabled = crate::request::required_value("Enabled", self.enabled)?;
+        let enabled = crate::builder::required_value("Enabled", self.enabled)?;
         let iot_instance_id = self.iot_instance_id;
         Ok(UpdateOwnedLocalJoinPermissionEnablingState {
             join_permission_id,

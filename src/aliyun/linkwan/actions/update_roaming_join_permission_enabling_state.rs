@@ -49,7 +49,7 @@ impl UpdateRoamingJoinPermissionEnablingStateBuilder {
     pub fn build(self) -> Result<UpdateRoamingJoinPermissionEnablingState, Error<ErrorCode>> {
         let join_permission_id =
             crate::request::required("JoinPermissionId", self.join_permission_id)?;
-        let enabled = crate::request::required_value("Enabled", self.enabled)?;
+        let enabled = crate::builder::required_value("Enabled", self.enabled)?;
         Ok(UpdateRoamingJoinPermissionEnablingState {
             join_permission_id,
             enabled,

@@ -86,12 +86,12 @@ impl AddShortUrlBuilder {
         let short_url_name = crate::request::required("ShortUrlName", self.short_url_name)?;
         {
             let v = &short_url_name;
-            crate::request::check_len("ShortUrlName", v, None, Some(13), false)?;
+            crate::builder::check_len("ShortUrlName", v, None, Some(13), false)?;
         }
         let source_url = crate::request::required("SourceUrl", self.source_url)?;
         {
             let v = &source_url;
-            crate::request::check_len("SourceUrl", v, None, Some(1000), false)?;
+            crate::builder::check_len("SourceUrl", v, None, Some(1000), false)?;
         }
         Ok(AddShortUrl {
             effective_days,

@@ -102,9 +102,9 @@ impl AddSmsSignBuilder {
         let remark = crate::request::required("Remark", self.remark)?;
         let resource_owner_account = self.resource_owner_account;
         let resource_owner_id = self.resource_owner_id;
-        let sign_file_list = crate::request::required_list("SignFileList", self.sign_file_list)?;
+        let sign_file_list = crate::builder::required_list("SignFileList", self.sign_file_list)?;
         let sign_name = crate::request::required("SignName", self.sign_name)?;
-        let sign_source = crate::request::required_value("SignSource", self.sign_source)?;
+        let sign_source = crate::builder::required_value("SignSource", self.sign_source)?;
         let sign_type = self.sign_type;
         Ok(AddSmsSign {
             owner_id,

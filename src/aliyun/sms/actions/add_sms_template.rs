@@ -91,21 +91,21 @@ impl AddSmsTemplateBuilder {
         let remark = crate::request::required("Remark", self.remark)?;
         {
             let v = &remark;
-            crate::request::check_len("Remark", v, None, Some(100), false)?;
+            crate::builder::check_len("Remark", v, None, Some(100), false)?;
         }
         let resource_owner_account = self.resource_owner_account;
         let resource_owner_id = self.resource_owner_id;
         let template_content = crate::request::required("TemplateContent", self.template_content)?;
         {
             let v = &template_content;
-            crate::request::check_len("TemplateContent", v, None, Some(500), false)?;
+            crate::builder::check_len("TemplateContent", v, None, Some(500), false)?;
         }
         let template_name = crate::request::required("TemplateName", self.template_name)?;
         {
             let v = &template_name;
-            crate::request::check_len("TemplateName", v, None, Some(30), false)?;
+            crate::builder::check_len("TemplateName", v, None, Some(30), false)?;
         }
-        let template_type = crate::request::required_value("TemplateType", self.template_type)?;
+        let template_type = crate::builder::required_value("TemplateType", self.template_type)?;
         Ok(AddSmsTemplate {
             owner_id,
             remark,

@@ -82,7 +82,7 @@ impl ChangeSignatureQualificationBuilder {
         let authorization_letter_id = self.authorization_letter_id;
         let owner_id = self.owner_id;
         let qualification_id =
-            crate::request::required_value("QualificationId", self.qualification_id)?;
+            crate::builder::required_value("QualificationId", self.qualification_id)?;
         let resource_owner_account = self.resource_owner_account;
         let resource_owner_id = self.resource_owner_id;
         let signature_name = crate::request::required("SignatureName", self.signature_name)?;

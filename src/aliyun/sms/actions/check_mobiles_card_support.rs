@@ -56,7 +56,7 @@ impl CheckMobilesCardSupportBuilder {
 
     /// Checks that `Mobiles`, `TemplateCode` are set, and the documented limits. A problem is [`Error::InvalidRequest`] naming the wire parameter.
     pub fn build(self) -> Result<CheckMobilesCardSupport, Error<ErrorCode>> {
-        let mobiles = crate::request::required_list("Mobiles", self.mobiles)?;
+        let mobiles = crate::builder::required_list("Mobiles", self.mobiles)?;
         let template_code = crate::request::required("TemplateCode", self.template_code)?;
         Ok(CheckMobilesCardSupport {
             mobiles,

@@ -51,7 +51,7 @@ impl CreateCardSmsTemplateBuilder {
 
     /// `Template` (sent as one parameter holding compact JSON), required.
     pub fn template(mut self, value: impl serde::Serialize) -> Self {
-        self.template = Some(crate::request::to_json(&value));
+        self.template = Some(crate::builder::to_json(&value));
         self
     }
 
@@ -65,8 +65,8 @@ impl CreateCardSmsTemplateBuilder {
     pub fn build(self) -> Result<CreateCardSmsTemplate, Error<ErrorCode>> {
         let factorys = self.factorys;
         let memo = self.memo;
-        let template = crate::request::json("Template", self.template)?;
-        let template = crate::request::required_value("Template", template)?;
+        let template = crate::builder::json("Template", self.template)?;
+        let template = crate::builder::required_value("Template", template)?;
         let template_name = crate::request::required("TemplateName", self.template_name)?;
         Ok(CreateCardSmsTemplate {
             factorys,

@@ -63,7 +63,7 @@ impl CreateDigitalSignOrderBuilder {
 
     /// `OrderContext` (sent as one parameter holding compact JSON).
     pub fn order_context(mut self, value: impl serde::Serialize) -> Self {
-        self.order_context = Some(crate::request::to_json(&value));
+        self.order_context = Some(crate::builder::to_json(&value));
         self
     }
 
@@ -136,7 +136,7 @@ impl CreateDigitalSignOrderBuilder {
     /// Checks the documented limits of what was set. A problem is [`Error::InvalidRequest`] naming the wire parameter.
     pub fn build(self) -> Result<CreateDigitalSignOrder, Error<ErrorCode>> {
         let extend_message = self.extend_message;
-        let order_context = crate::request::json("OrderContext", self.order_context)?;
+        let order_context = crate::builder::json("OrderContext", self.order_context)?;
         let order_type = self.order_type;
         let owner_id = self.owner_id;
         let qualification_id = self.qualification_id;
@@ -147,7 +147,7 @@ impl CreateDigitalSignOrderBuilder {
         let sign_industry = self.sign_industry;
         let sign_name = self.sign_name;
         if let Some(v) = &sign_name {
-            crate::request::check_len("SignName", v, Some(2), Some(16), false)?;
+            crate::builder::check_len("SignName", v, Some(2), Some(16), false)?;
         }
         let sign_source = self.sign_source;
         let submitter = self.submitter;

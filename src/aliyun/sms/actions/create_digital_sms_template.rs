@@ -96,11 +96,11 @@ impl CreateDigitalSmsTemplateBuilder {
         let resource_owner_id = self.resource_owner_id;
         let sign_name = self.sign_name;
         let template_contents =
-            crate::request::required_list("TemplateContents", self.template_contents)?;
+            crate::builder::required_list("TemplateContents", self.template_contents)?;
         let template_name = crate::request::required("TemplateName", self.template_name)?;
         {
             let v = &template_name;
-            crate::request::check_len("TemplateName", v, None, Some(20), false)?;
+            crate::builder::check_len("TemplateName", v, None, Some(20), false)?;
         }
         Ok(CreateDigitalSmsTemplate {
             owner_id,

@@ -94,7 +94,7 @@ impl CreateRCSTemplateBuilder {
         let template_menu = self.template_menu;
         let template_name = crate::request::required("TemplateName", self.template_name)?;
         let template_rule = self.template_rule;
-        let template_type = crate::request::required_value("TemplateType", self.template_type)?;
+        let template_type = crate::builder::required_value("TemplateType", self.template_type)?;
         Ok(CreateRCSTemplate {
             related_sign_names,
             template_content,

@@ -135,7 +135,7 @@ impl CreateSmsAuthorizationLetterBuilder {
         let authorization = crate::request::required("Authorization", self.authorization)?;
         {
             let v = &authorization;
-            crate::request::check_len("Authorization", v, None, Some(150), false)?;
+            crate::builder::check_len("Authorization", v, None, Some(150), false)?;
         }
         let authorization_letter_exp_date = crate::request::required(
             "AuthorizationLetterExpDate",
@@ -149,7 +149,7 @@ impl CreateSmsAuthorizationLetterBuilder {
             crate::request::required("AuthorizationLetterName", self.authorization_letter_name)?;
         {
             let v = &authorization_letter_name;
-            crate::request::check_len("AuthorizationLetterName", v, None, Some(100), false)?;
+            crate::builder::check_len("AuthorizationLetterName", v, None, Some(100), false)?;
         }
         let authorization_letter_pic =
             crate::request::required("AuthorizationLetterPic", self.authorization_letter_pic)?;
@@ -157,24 +157,24 @@ impl CreateSmsAuthorizationLetterBuilder {
             crate::request::required("OrganizationCode", self.organization_code)?;
         {
             let v = &organization_code;
-            crate::request::check_len("OrganizationCode", v, None, Some(150), false)?;
+            crate::builder::check_len("OrganizationCode", v, None, Some(150), false)?;
         }
         let owner_id = self.owner_id;
         let proxy_authorization =
             crate::request::required("ProxyAuthorization", self.proxy_authorization)?;
         {
             let v = &proxy_authorization;
-            crate::request::check_len("ProxyAuthorization", v, None, Some(150), false)?;
+            crate::builder::check_len("ProxyAuthorization", v, None, Some(150), false)?;
         }
         let resource_owner_account = self.resource_owner_account;
         let resource_owner_id = self.resource_owner_id;
-        let sign_list = crate::request::required_list("SignList", self.sign_list)?;
+        let sign_list = crate::builder::required_list("SignList", self.sign_list)?;
         {
             let v = &sign_list;
-            crate::request::check_items("SignList", v.len(), Some(1), Some(100))?;
-            crate::request::check_each_len("SignList", v, Some(2), Some(12))?;
+            crate::builder::check_items("SignList", v.len(), Some(1), Some(100))?;
+            crate::builder::check_each_len("SignList", v, Some(2), Some(12))?;
         }
-        let sign_list = crate::request::json_list(&sign_list);
+        let sign_list = crate::builder::json_list(&sign_list);
         Ok(CreateSmsAuthorizationLetter {
             authorization,
             authorization_letter_exp_date,

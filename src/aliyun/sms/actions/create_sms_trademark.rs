@@ -102,14 +102,14 @@ impl CreateSmsTrademarkBuilder {
             crate::request::required("TrademarkApplicantName", self.trademark_applicant_name)?;
         {
             let v = &trademark_applicant_name;
-            crate::request::check_len("TrademarkApplicantName", v, None, Some(50), false)?;
+            crate::builder::check_len("TrademarkApplicantName", v, None, Some(50), false)?;
         }
         let trademark_eff_exp_date =
             crate::request::required("TrademarkEffExpDate", self.trademark_eff_exp_date)?;
         let trademark_name = crate::request::required("TrademarkName", self.trademark_name)?;
         {
             let v = &trademark_name;
-            crate::request::check_len("TrademarkName", v, None, Some(15), false)?;
+            crate::builder::check_len("TrademarkName", v, None, Some(15), false)?;
         }
         let trademark_pic = crate::request::required("TrademarkPic", self.trademark_pic)?;
         let trademark_registration_number = crate::request::required(
@@ -118,7 +118,7 @@ impl CreateSmsTrademarkBuilder {
         )?;
         {
             let v = &trademark_registration_number;
-            crate::request::check_len("TrademarkRegistrationNumber", v, None, Some(15), false)?;
+            crate::builder::check_len("TrademarkRegistrationNumber", v, None, Some(15), false)?;
         }
         Ok(CreateSmsTrademark {
             owner_id,

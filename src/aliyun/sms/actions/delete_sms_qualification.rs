@@ -71,10 +71,10 @@ impl DeleteSmsQualificationBuilder {
 
     /// Checks that `OrderId`, `QualificationGroupId` are set, and the documented limits. A problem is [`Error::InvalidRequest`] naming the wire parameter.
     pub fn build(self) -> Result<DeleteSmsQualification, Error<ErrorCode>> {
-        let order_id = crate::request::required_value("OrderId", self.order_id)?;
+        let order_id = crate::builder::required_value("OrderId", self.order_id)?;
         let owner_id = self.owner_id;
         let qualification_group_id =
-            crate::request::required_value("QualificationGroupId", self.qualification_group_id)?;
+            crate::builder::required_value("QualificationGroupId", self.qualification_group_id)?;
         let resource_owner_account = self.resource_owner_account;
         let resource_owner_id = self.resource_owner_id;
         Ok(DeleteSmsQualification {

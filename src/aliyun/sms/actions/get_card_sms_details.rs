@@ -119,7 +119,7 @@ impl GetCardSmsDetailsBuilder {
         let owner_id = self.owner_id;
         let page_size = self.page_size;
         if let Some(v) = &page_size {
-            crate::request::check_range("PageSize", *v, Some(1), Some(50))?;
+            crate::builder::check_range("PageSize", *v, Some(1), Some(50))?;
         }
         let phone_number = crate::request::required("PhoneNumber", self.phone_number)?;
         let resource_owner_account = self.resource_owner_account;
@@ -127,7 +127,7 @@ impl GetCardSmsDetailsBuilder {
         let send_date = crate::request::required("SendDate", self.send_date)?;
         {
             let v = &send_date;
-            crate::request::check_len("SendDate", v, Some(8), Some(8), false)?;
+            crate::builder::check_len("SendDate", v, Some(8), Some(8), false)?;
         }
         Ok(GetCardSmsDetails {
             biz_card_id,

@@ -67,13 +67,13 @@ impl GetCardSmsLinkBuilder {
 
     /// `CardTemplateParamJson` (JSON text: give any `Serialize` value).
     pub fn card_template_param_json(mut self, value: impl serde::Serialize) -> Self {
-        self.card_template_param_json = Some(crate::request::to_json(&value));
+        self.card_template_param_json = Some(crate::builder::to_json(&value));
         self
     }
 
     /// `CustomShortCodeJson` (JSON text: give any `Serialize` value).
     pub fn custom_short_code_json(mut self, value: impl serde::Serialize) -> Self {
-        self.custom_short_code_json = Some(crate::request::to_json(&value));
+        self.custom_short_code_json = Some(crate::builder::to_json(&value));
         self
     }
 
@@ -91,13 +91,13 @@ impl GetCardSmsLinkBuilder {
 
     /// `PhoneNumberJson` (JSON text: give any `Serialize` value).
     pub fn phone_number_json(mut self, value: impl serde::Serialize) -> Self {
-        self.phone_number_json = Some(crate::request::to_json(&value));
+        self.phone_number_json = Some(crate::builder::to_json(&value));
         self
     }
 
     /// `SignNameJson` (JSON text: give any `Serialize` value), required.
     pub fn sign_name_json(mut self, value: impl serde::Serialize) -> Self {
-        self.sign_name_json = Some(crate::request::to_json(&value));
+        self.sign_name_json = Some(crate::builder::to_json(&value));
         self
     }
 
@@ -108,17 +108,17 @@ impl GetCardSmsLinkBuilder {
         let card_template_code =
             crate::request::required("CardTemplateCode", self.card_template_code)?;
         let card_template_param_json =
-            crate::request::json("CardTemplateParamJson", self.card_template_param_json)?;
+            crate::builder::json("CardTemplateParamJson", self.card_template_param_json)?;
         let custom_short_code_json =
-            crate::request::json("CustomShortCodeJson", self.custom_short_code_json)?;
+            crate::builder::json("CustomShortCodeJson", self.custom_short_code_json)?;
         let domain = self.domain;
         if let Some(v) = &domain {
-            crate::request::check_len("Domain", v, None, Some(100), false)?;
+            crate::builder::check_len("Domain", v, None, Some(100), false)?;
         }
         let out_id = self.out_id;
-        let phone_number_json = crate::request::json("PhoneNumberJson", self.phone_number_json)?;
-        let sign_name_json = crate::request::json("SignNameJson", self.sign_name_json)?;
-        let sign_name_json = crate::request::required_value("SignNameJson", sign_name_json)?;
+        let phone_number_json = crate::builder::json("PhoneNumberJson", self.phone_number_json)?;
+        let sign_name_json = crate::builder::json("SignNameJson", self.sign_name_json)?;
+        let sign_name_json = crate::builder::required_value("SignNameJson", sign_name_json)?;
         Ok(GetCardSmsLink {
             card_code_type,
             card_link_type,

@@ -72,10 +72,10 @@ impl GetMediaResourceIdBuilder {
     /// Checks that `FileSize`, `OssKey`, `ResourceType` are set, and the documented limits. A problem is [`Error::InvalidRequest`] naming the wire parameter.
     pub fn build(self) -> Result<GetMediaResourceId, Error<ErrorCode>> {
         let extend_info = self.extend_info;
-        let file_size = crate::request::required_value("FileSize", self.file_size)?;
+        let file_size = crate::builder::required_value("FileSize", self.file_size)?;
         let memo = self.memo;
         let oss_key = crate::request::required("OssKey", self.oss_key)?;
-        let resource_type = crate::request::required_value("ResourceType", self.resource_type)?;
+        let resource_type = crate::builder::required_value("ResourceType", self.resource_type)?;
         Ok(GetMediaResourceId {
             extend_info,
             file_size,

@@ -141,7 +141,7 @@ impl GetSmsTemplateListBuilder {
         let template_type = self.template_type;
         let usable_state_list = self.usable_state_list.unwrap_or_default();
         let usable_state_list =
-            (!usable_state_list.is_empty()).then(|| crate::request::json_list(&usable_state_list));
+            (!usable_state_list.is_empty()).then(|| crate::builder::json_list(&usable_state_list));
         Ok(GetSmsTemplateList {
             audit_status,
             owner_id,

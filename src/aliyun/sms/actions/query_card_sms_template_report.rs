@@ -56,7 +56,7 @@ impl QueryCardSmsTemplateReportBuilder {
     pub fn build(self) -> Result<QueryCardSmsTemplateReport, Error<ErrorCode>> {
         let end_date = self.end_date;
         let start_date = self.start_date;
-        let template_codes = crate::request::required_list("TemplateCodes", self.template_codes)?;
+        let template_codes = crate::builder::required_list("TemplateCodes", self.template_codes)?;
         Ok(QueryCardSmsTemplateReport {
             end_date,
             start_date,

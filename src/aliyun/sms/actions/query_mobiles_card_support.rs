@@ -42,7 +42,7 @@ impl QueryMobilesCardSupportBuilder {
 
     /// `Mobiles` (sent as one parameter holding compact JSON), required.
     pub fn mobiles(mut self, value: impl serde::Serialize) -> Self {
-        self.mobiles = Some(crate::request::to_json(&value));
+        self.mobiles = Some(crate::builder::to_json(&value));
         self
     }
 
@@ -55,8 +55,8 @@ impl QueryMobilesCardSupportBuilder {
     /// Checks that `Mobiles`, `TemplateCode` are set, and the documented limits. A problem is [`Error::InvalidRequest`] naming the wire parameter.
     pub fn build(self) -> Result<QueryMobilesCardSupport, Error<ErrorCode>> {
         let encrypt_type = self.encrypt_type;
-        let mobiles = crate::request::json("Mobiles", self.mobiles)?;
-        let mobiles = crate::request::required_value("Mobiles", mobiles)?;
+        let mobiles = crate::builder::json("Mobiles", self.mobiles)?;
+        let mobiles = crate::builder::required_value("Mobiles", mobiles)?;
         let template_code = crate::request::required("TemplateCode", self.template_code)?;
         Ok(QueryMobilesCardSupport {
             encrypt_type,

@@ -105,12 +105,12 @@ impl QueryPageSmartShortUrlLogBuilder {
     /// Checks that `CreateDateEnd`, `CreateDateStart`, `PageNo`, `PageSize` are set, and the documented limits. A problem is [`Error::InvalidRequest`] naming the wire parameter.
     pub fn build(self) -> Result<QueryPageSmartShortUrlLog, Error<ErrorCode>> {
         let create_date_end =
-            crate::request::required_value("CreateDateEnd", self.create_date_end)?;
+            crate::builder::required_value("CreateDateEnd", self.create_date_end)?;
         let create_date_start =
-            crate::request::required_value("CreateDateStart", self.create_date_start)?;
+            crate::builder::required_value("CreateDateStart", self.create_date_start)?;
         let owner_id = self.owner_id;
-        let page_no = crate::request::required_value("PageNo", self.page_no)?;
-        let page_size = crate::request::required_value("PageSize", self.page_size)?;
+        let page_no = crate::builder::required_value("PageNo", self.page_no)?;
+        let page_size = crate::builder::required_value("PageSize", self.page_size)?;
         let phone_number = self.phone_number;
         let resource_owner_account = self.resource_owner_account;
         let resource_owner_id = self.resource_owner_id;

@@ -97,12 +97,12 @@ impl QuerySendDetailsBuilder {
     /// Checks that `CurrentPage`, `PageSize`, `PhoneNumber`, `SendDate` are set, and the documented limits. A problem is [`Error::InvalidRequest`] naming the wire parameter.
     pub fn build(self) -> Result<QuerySendDetails, Error<ErrorCode>> {
         let biz_id = self.biz_id;
-        let current_page = crate::request::required_value("CurrentPage", self.current_page)?;
+        let current_page = crate::builder::required_value("CurrentPage", self.current_page)?;
         let owner_id = self.owner_id;
-        let page_size = crate::request::required_value("PageSize", self.page_size)?;
+        let page_size = crate::builder::required_value("PageSize", self.page_size)?;
         {
             let v = &page_size;
-            crate::request::check_range("PageSize", *v, Some(1), Some(50))?;
+            crate::builder::check_range("PageSize", *v, Some(1), Some(50))?;
         }
         let phone_number = crate::request::required("PhoneNumber", self.phone_number)?;
         let resource_owner_account = self.resource_owner_account;
@@ -110,7 +110,7 @@ impl QuerySendDetailsBuilder {
         let send_date = crate::request::required("SendDate", self.send_date)?;
         {
             let v = &send_date;
-            crate::request::check_len("SendDate", v, Some(8), Some(8), false)?;
+            crate::builder::check_len("SendDate", v, Some(8), Some(8), false)?;
         }
         Ok(QuerySendDetails {
             biz_id,

@@ -115,15 +115,15 @@ impl QuerySendStatisticsBuilder {
         let end_date = crate::request::required("EndDate", self.end_date)?;
         {
             let v = &end_date;
-            crate::request::check_len("EndDate", v, Some(8), Some(8), false)?;
+            crate::builder::check_len("EndDate", v, Some(8), Some(8), false)?;
         }
-        let is_globe = crate::request::required_value("IsGlobe", self.is_globe)?;
+        let is_globe = crate::builder::required_value("IsGlobe", self.is_globe)?;
         let owner_id = self.owner_id;
-        let page_index = crate::request::required_value("PageIndex", self.page_index)?;
-        let page_size = crate::request::required_value("PageSize", self.page_size)?;
+        let page_index = crate::builder::required_value("PageIndex", self.page_index)?;
+        let page_size = crate::builder::required_value("PageSize", self.page_size)?;
         {
             let v = &page_size;
-            crate::request::check_range("PageSize", *v, Some(1), Some(50))?;
+            crate::builder::check_range("PageSize", *v, Some(1), Some(50))?;
         }
         let resource_owner_account = self.resource_owner_account;
         let resource_owner_id = self.resource_owner_id;
@@ -131,7 +131,7 @@ impl QuerySendStatisticsBuilder {
         let start_date = crate::request::required("StartDate", self.start_date)?;
         {
             let v = &start_date;
-            crate::request::check_len("StartDate", v, Some(8), Some(8), false)?;
+            crate::builder::check_len("StartDate", v, Some(8), Some(8), false)?;
         }
         let template_type = self.template_type;
         Ok(QuerySendStatistics {

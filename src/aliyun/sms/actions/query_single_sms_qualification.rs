@@ -73,7 +73,7 @@ impl QuerySingleSmsQualificationBuilder {
         let order_id = self.order_id;
         let owner_id = self.owner_id;
         let qualification_group_id =
-            crate::request::required_value("QualificationGroupId", self.qualification_group_id)?;
+            crate::builder::required_value("QualificationGroupId", self.qualification_group_id)?;
         let resource_owner_account = self.resource_owner_account;
         let resource_owner_id = self.resource_owner_id;
         Ok(QuerySingleSmsQualification {

@@ -66,8 +66,8 @@ impl QuerySmsAppIcpRecordBuilder {
     /// Checks that `AppIcpRecordIdList` is set, and the documented limits. A problem is [`Error::InvalidRequest`] naming the wire parameter.
     pub fn build(self) -> Result<QuerySmsAppIcpRecord, Error<ErrorCode>> {
         let app_icp_record_id_list =
-            crate::request::required_list("AppIcpRecordIdList", self.app_icp_record_id_list)?;
-        let app_icp_record_id_list = crate::request::json_list(&app_icp_record_id_list);
+            crate::builder::required_list("AppIcpRecordIdList", self.app_icp_record_id_list)?;
+        let app_icp_record_id_list = crate::builder::json_list(&app_icp_record_id_list);
         let owner_id = self.owner_id;
         let resource_owner_account = self.resource_owner_account;
         let resource_owner_id = self.resource_owner_id;

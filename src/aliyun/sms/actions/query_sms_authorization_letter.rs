@@ -99,10 +99,10 @@ impl QuerySmsAuthorizationLetterBuilder {
     pub fn build(self) -> Result<QuerySmsAuthorizationLetter, Error<ErrorCode>> {
         let authorization_letter_id_list = self.authorization_letter_id_list.unwrap_or_default();
         let authorization_letter_id_list = (!authorization_letter_id_list.is_empty())
-            .then(|| crate::request::json_list(&authorization_letter_id_list));
+            .then(|| crate::builder::json_list(&authorization_letter_id_list));
         let organization_code = self.organization_code;
         if let Some(v) = &organization_code {
-            crate::request::check_len("OrganizationCode", v, None, Some(150), false)?;
+            crate::builder::check_len("OrganizationCode", v, None, Some(150), false)?;
         }
         let owner_id = self.owner_id;
         let resource_owner_account = self.resource_owner_account;

@@ -126,7 +126,7 @@ impl QuerySmsQualificationRecordBuilder {
         let page_no = self.page_no;
         let page_size = self.page_size;
         if let Some(v) = &page_size {
-            crate::request::check_range("PageSize", *v, Some(1), Some(50))?;
+            crate::builder::check_range("PageSize", *v, Some(1), Some(50))?;
         }
         let qualification_group_name = self.qualification_group_name;
         let resource_owner_account = self.resource_owner_account;

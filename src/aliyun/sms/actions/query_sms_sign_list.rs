@@ -76,7 +76,7 @@ impl QuerySmsSignListBuilder {
         let page_index = self.page_index;
         let page_size = self.page_size;
         if let Some(v) = &page_size {
-            crate::request::check_range("PageSize", *v, Some(1), Some(50))?;
+            crate::builder::check_range("PageSize", *v, Some(1), Some(50))?;
         }
         let resource_owner_account = self.resource_owner_account;
         let resource_owner_id = self.resource_owner_id;

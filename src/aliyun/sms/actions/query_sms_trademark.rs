@@ -66,8 +66,8 @@ impl QuerySmsTrademarkBuilder {
         let resource_owner_account = self.resource_owner_account;
         let resource_owner_id = self.resource_owner_id;
         let trademark_id_list =
-            crate::request::required_list("TrademarkIdList", self.trademark_id_list)?;
-        let trademark_id_list = crate::request::json_list(&trademark_id_list);
+            crate::builder::required_list("TrademarkIdList", self.trademark_id_list)?;
+        let trademark_id_list = crate::builder::json_list(&trademark_id_list);
         Ok(QuerySmsTrademark {
             owner_id,
             resource_owner_account,

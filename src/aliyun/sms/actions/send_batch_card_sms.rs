@@ -63,7 +63,7 @@ impl SendBatchCardSmsBuilder {
 
     /// `CardTemplateParamJson` (JSON text: give any `Serialize` value).
     pub fn card_template_param_json(mut self, value: impl serde::Serialize) -> Self {
-        self.card_template_param_json = Some(crate::request::to_json(&value));
+        self.card_template_param_json = Some(crate::builder::to_json(&value));
         self
     }
 
@@ -75,7 +75,7 @@ impl SendBatchCardSmsBuilder {
 
     /// `DigitalTemplateParamJson` (JSON text: give any `Serialize` value).
     pub fn digital_template_param_json(mut self, value: impl serde::Serialize) -> Self {
-        self.digital_template_param_json = Some(crate::request::to_json(&value));
+        self.digital_template_param_json = Some(crate::builder::to_json(&value));
         self
     }
 
@@ -93,13 +93,13 @@ impl SendBatchCardSmsBuilder {
 
     /// `PhoneNumberJson` (JSON text: give any `Serialize` value), required.
     pub fn phone_number_json(mut self, value: impl serde::Serialize) -> Self {
-        self.phone_number_json = Some(crate::request::to_json(&value));
+        self.phone_number_json = Some(crate::builder::to_json(&value));
         self
     }
 
     /// `SignNameJson` (JSON text: give any `Serialize` value), required.
     pub fn sign_name_json(mut self, value: impl serde::Serialize) -> Self {
-        self.sign_name_json = Some(crate::request::to_json(&value));
+        self.sign_name_json = Some(crate::builder::to_json(&value));
         self
     }
 
@@ -111,13 +111,13 @@ impl SendBatchCardSmsBuilder {
 
     /// `SmsTemplateParamJson` (JSON text: give any `Serialize` value).
     pub fn sms_template_param_json(mut self, value: impl serde::Serialize) -> Self {
-        self.sms_template_param_json = Some(crate::request::to_json(&value));
+        self.sms_template_param_json = Some(crate::builder::to_json(&value));
         self
     }
 
     /// `SmsUpExtendCodeJson` (JSON text: give any `Serialize` value).
     pub fn sms_up_extend_code_json(mut self, value: impl serde::Serialize) -> Self {
-        self.sms_up_extend_code_json = Some(crate::request::to_json(&value));
+        self.sms_up_extend_code_json = Some(crate::builder::to_json(&value));
         self
     }
 
@@ -129,7 +129,7 @@ impl SendBatchCardSmsBuilder {
 
     /// `TemplateParamJson` (JSON text: give any `Serialize` value).
     pub fn template_param_json(mut self, value: impl serde::Serialize) -> Self {
-        self.template_param_json = Some(crate::request::to_json(&value));
+        self.template_param_json = Some(crate::builder::to_json(&value));
         self
     }
 
@@ -138,25 +138,25 @@ impl SendBatchCardSmsBuilder {
         let card_template_code =
             crate::request::required("CardTemplateCode", self.card_template_code)?;
         let card_template_param_json =
-            crate::request::json("CardTemplateParamJson", self.card_template_param_json)?;
+            crate::builder::json("CardTemplateParamJson", self.card_template_param_json)?;
         let digital_template_code = self.digital_template_code;
         let digital_template_param_json =
-            crate::request::json("DigitalTemplateParamJson", self.digital_template_param_json)?;
+            crate::builder::json("DigitalTemplateParamJson", self.digital_template_param_json)?;
         let fallback_type = crate::request::required("FallbackType", self.fallback_type)?;
         let out_id = self.out_id;
-        let phone_number_json = crate::request::json("PhoneNumberJson", self.phone_number_json)?;
+        let phone_number_json = crate::builder::json("PhoneNumberJson", self.phone_number_json)?;
         let phone_number_json =
-            crate::request::required_value("PhoneNumberJson", phone_number_json)?;
-        let sign_name_json = crate::request::json("SignNameJson", self.sign_name_json)?;
-        let sign_name_json = crate::request::required_value("SignNameJson", sign_name_json)?;
+            crate::builder::required_value("PhoneNumberJson", phone_number_json)?;
+        let sign_name_json = crate::builder::json("SignNameJson", self.sign_name_json)?;
+        let sign_name_json = crate::builder::required_value("SignNameJson", sign_name_json)?;
         let sms_template_code = self.sms_template_code;
         let sms_template_param_json =
-            crate::request::json("SmsTemplateParamJson", self.sms_template_param_json)?;
+            crate::builder::json("SmsTemplateParamJson", self.sms_template_param_json)?;
         let sms_up_extend_code_json =
-            crate::request::json("SmsUpExtendCodeJson", self.sms_up_extend_code_json)?;
+            crate::builder::json("SmsUpExtendCodeJson", self.sms_up_extend_code_json)?;
         let template_code = self.template_code;
         let template_param_json =
-            crate::request::json("TemplateParamJson", self.template_param_json)?;
+            crate::builder::json("TemplateParamJson", self.template_param_json)?;
         Ok(SendBatchCardSms {
             card_template_code,
             card_template_param_json,

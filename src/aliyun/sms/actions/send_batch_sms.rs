@@ -61,7 +61,7 @@ impl SendBatchSmsBuilder {
 
     /// `PhoneNumberJson` (JSON text: give any `Serialize` value), required, in the form body: JSON array of up to 100 phone numbers (at most 100 entries).
     pub fn phone_number_json(mut self, value: impl serde::Serialize) -> Self {
-        self.phone_number_json = Some(crate::request::to_json(&value));
+        self.phone_number_json = Some(crate::builder::to_json(&value));
         self
     }
 
@@ -79,13 +79,13 @@ impl SendBatchSmsBuilder {
 
     /// `SignNameJson` (JSON text: give any `Serialize` value), required, in the form body: JSON array of approved signatures, one per phone number, in the same order.
     pub fn sign_name_json(mut self, value: impl serde::Serialize) -> Self {
-        self.sign_name_json = Some(crate::request::to_json(&value));
+        self.sign_name_json = Some(crate::builder::to_json(&value));
         self
     }
 
     /// `SmsUpExtendCodeJson` (JSON text: give any `Serialize` value), in the form body: JSON array of uplink extension codes, one per phone number.
     pub fn sms_up_extend_code_json(mut self, value: impl serde::Serialize) -> Self {
-        self.sms_up_extend_code_json = Some(crate::request::to_json(&value));
+        self.sms_up_extend_code_json = Some(crate::builder::to_json(&value));
         self
     }
 
@@ -97,7 +97,7 @@ impl SendBatchSmsBuilder {
 
     /// `TemplateParamJson` (JSON text: give any `Serialize` value), in the form body: JSON array of variable objects, one per phone number, in the same order.
     pub fn template_param_json(mut self, value: impl serde::Serialize) -> Self {
-        self.template_param_json = Some(crate::request::to_json(&value));
+        self.template_param_json = Some(crate::builder::to_json(&value));
         self
     }
 
@@ -105,25 +105,25 @@ impl SendBatchSmsBuilder {
     pub fn build(self) -> Result<SendBatchSms, Error<ErrorCode>> {
         let out_id = self.out_id;
         if let Some(v) = &out_id {
-            crate::request::check_len("OutId", v, None, Some(255), false)?;
+            crate::builder::check_len("OutId", v, None, Some(255), false)?;
         }
         let owner_id = self.owner_id;
-        let phone_number_json = crate::request::json("PhoneNumberJson", self.phone_number_json)?;
+        let phone_number_json = crate::builder::json("PhoneNumberJson", self.phone_number_json)?;
         let phone_number_json =
-            crate::request::required_value("PhoneNumberJson", phone_number_json)?;
+            crate::builder::required_value("PhoneNumberJson", phone_number_json)?;
         {
             let v = &phone_number_json;
-            crate::request::check_json_items("PhoneNumberJson", v, None, Some(100), None, None)?;
+            crate::builder::check_json_items("PhoneNumberJson", v, None, Some(100), None, None)?;
         }
         let resource_owner_account = self.resource_owner_account;
         let resource_owner_id = self.resource_owner_id;
-        let sign_name_json = crate::request::json("SignNameJson", self.sign_name_json)?;
-        let sign_name_json = crate::request::required_value("SignNameJson", sign_name_json)?;
+        let sign_name_json = crate::builder::json("SignNameJson", self.sign_name_json)?;
+        let sign_name_json = crate::builder::required_value("SignNameJson", sign_name_json)?;
         let sms_up_extend_code_json =
-            crate::request::json("SmsUpExtendCodeJson", self.sms_up_extend_code_json)?;
+            crate::builder::json("SmsUpExtendCodeJson", self.sms_up_extend_code_json)?;
         let template_code = crate::request::required("TemplateCode", self.template_code)?;
         let template_param_json =
-            crate::request::json("TemplateParamJson", self.template_param_json)?;
+            crate::builder::json("TemplateParamJson", self.template_param_json)?;
         Ok(SendBatchSms {
             out_id,
             owner_id,

@@ -127,7 +127,7 @@ impl SendCardSmsBuilder {
 
     /// Checks that `CardObjects`, `CardTemplateCode`, `FallbackType`, `SignName` are set, and the documented limits. A problem is [`Error::InvalidRequest`] naming the wire parameter.
     pub fn build(self) -> Result<SendCardSms, Error<ErrorCode>> {
-        let card_objects = crate::request::required_list("CardObjects", self.card_objects)?;
+        let card_objects = crate::builder::required_list("CardObjects", self.card_objects)?;
         let card_template_code =
             crate::request::required("CardTemplateCode", self.card_template_code)?;
         let digital_template_code = self.digital_template_code;

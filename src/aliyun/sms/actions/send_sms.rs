@@ -97,7 +97,7 @@ impl SendSmsBuilder {
 
     /// `TemplateParam` (JSON text: give any `Serialize` value): JSON object giving a value for every template variable, e.g. `{"code":"1234"}`.
     pub fn template_param(mut self, value: impl serde::Serialize) -> Self {
-        self.template_param = Some(crate::request::to_json(&value));
+        self.template_param = Some(crate::builder::to_json(&value));
         self
     }
 
@@ -108,14 +108,14 @@ impl SendSmsBuilder {
         let phone_numbers = crate::request::required("PhoneNumbers", self.phone_numbers)?;
         {
             let v = &phone_numbers;
-            crate::request::check_separated("PhoneNumbers", v, ",", None, Some(1000), None, None)?;
+            crate::builder::check_separated("PhoneNumbers", v, ",", None, Some(1000), None, None)?;
         }
         let resource_owner_account = self.resource_owner_account;
         let resource_owner_id = self.resource_owner_id;
         let sign_name = crate::request::required("SignName", self.sign_name)?;
         let sms_up_extend_code = self.sms_up_extend_code;
         let template_code = crate::request::required("TemplateCode", self.template_code)?;
-        let template_param = crate::request::json("TemplateParam", self.template_param)?;
+        let template_param = crate::builder::json("TemplateParam", self.template_param)?;
         Ok(SendSms {
             out_id,
             owner_id,

@@ -80,7 +80,7 @@ impl SmsConversionIntlBuilder {
     /// Checks that `Delivered`, `MessageId` are set, and the documented limits. A problem is [`Error::InvalidRequest`] naming the wire parameter.
     pub fn build(self) -> Result<SmsConversionIntl, Error<ErrorCode>> {
         let conversion_time = self.conversion_time;
-        let delivered = crate::request::required_value("Delivered", self.delivered)?;
+        let delivered = crate::builder::required_value("Delivered", self.delivered)?;
         let message_id = crate::request::required("MessageId", self.message_id)?;
         let owner_id = self.owner_id;
         let resource_owner_account = self.resource_owner_account;

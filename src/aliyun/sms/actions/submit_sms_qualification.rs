@@ -128,7 +128,7 @@ impl SubmitSmsQualificationBuilder {
 
     /// `BusinessLicensePics` (sent as one parameter holding compact JSON).
     pub fn business_license_pics(mut self, value: impl serde::Serialize) -> Self {
-        self.business_license_pics = Some(crate::request::to_json(&value));
+        self.business_license_pics = Some(crate::builder::to_json(&value));
         self
     }
 
@@ -200,7 +200,7 @@ impl SubmitSmsQualificationBuilder {
 
     /// `OtherFiles` (sent as one parameter holding compact JSON).
     pub fn other_files(mut self, value: impl serde::Serialize) -> Self {
-        self.other_files = Some(crate::request::to_json(&value));
+        self.other_files = Some(crate::builder::to_json(&value));
         self
     }
 
@@ -259,11 +259,11 @@ impl SubmitSmsQualificationBuilder {
         let admin_name = crate::request::required("AdminName", self.admin_name)?;
         {
             let v = &admin_name;
-            crate::request::check_len("AdminName", v, None, Some(50), false)?;
+            crate::builder::check_len("AdminName", v, None, Some(50), false)?;
         }
         let admin_phone_no = crate::request::required("AdminPhoneNo", self.admin_phone_no)?;
         let business_license_pics =
-            crate::request::json("BusinessLicensePics", self.business_license_pics)?;
+            crate::builder::json("BusinessLicensePics", self.business_license_pics)?;
         let bussiness_license_exp_date =
             crate::request::required("BussinessLicenseExpDate", self.bussiness_license_exp_date)?;
         let certify_code = crate::request::required("CertifyCode", self.certify_code)?;
@@ -283,27 +283,27 @@ impl SubmitSmsQualificationBuilder {
             crate::request::required("LegalPersonName", self.legal_person_name)?;
         {
             let v = &legal_person_name;
-            crate::request::check_len("LegalPersonName", v, None, Some(50), false)?;
+            crate::builder::check_len("LegalPersonName", v, None, Some(50), false)?;
         }
         let organization_code =
             crate::request::required("OrganizationCode", self.organization_code)?;
         {
             let v = &organization_code;
-            crate::request::check_len("OrganizationCode", v, None, Some(150), false)?;
+            crate::builder::check_len("OrganizationCode", v, None, Some(150), false)?;
         }
-        let other_files = crate::request::json("OtherFiles", self.other_files)?;
+        let other_files = crate::builder::json("OtherFiles", self.other_files)?;
         let owner_id = self.owner_id;
         let qualification_name =
             crate::request::required("QualificationName", self.qualification_name)?;
         {
             let v = &qualification_name;
-            crate::request::check_len("QualificationName", v, None, Some(100), false)?;
+            crate::builder::check_len("QualificationName", v, None, Some(100), false)?;
         }
         let remark = self.remark;
         let resource_owner_account = self.resource_owner_account;
         let resource_owner_id = self.resource_owner_id;
-        let use_by_self = crate::request::required_value("UseBySelf", self.use_by_self)?;
-        let whether_share = crate::request::required_value("WhetherShare", self.whether_share)?;
+        let use_by_self = crate::builder::required_value("UseBySelf", self.use_by_self)?;
+        let whether_share = crate::builder::required_value("WhetherShare", self.whether_share)?;
         Ok(SubmitSmsQualification {
             admin_id_card_exp_date,
             admin_id_card_front_face,

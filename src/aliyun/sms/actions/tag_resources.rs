@@ -101,15 +101,15 @@ impl TagResourcesBuilder {
         let resource_id = self.resource_id.unwrap_or_default();
         if !resource_id.is_empty() {
             let v = &resource_id;
-            crate::request::check_items("ResourceId", v.len(), None, Some(20))?;
+            crate::builder::check_items("ResourceId", v.len(), None, Some(20))?;
         }
         let resource_owner_account = self.resource_owner_account;
         let resource_owner_id = self.resource_owner_id;
         let resource_type = crate::request::required("ResourceType", self.resource_type)?;
-        let tag = crate::request::required_list("Tag", self.tag)?;
+        let tag = crate::builder::required_list("Tag", self.tag)?;
         {
             let v = &tag;
-            crate::request::check_items("Tag", v.len(), None, Some(20))?;
+            crate::builder::check_items("Tag", v.len(), None, Some(20))?;
         }
         Ok(TagResources {
             owner_id,

@@ -110,7 +110,7 @@ impl UntagResourcesBuilder {
         let resource_id = self.resource_id.unwrap_or_default();
         if !resource_id.is_empty() {
             let v = &resource_id;
-            crate::request::check_items("ResourceId", v.len(), None, Some(20))?;
+            crate::builder::check_items("ResourceId", v.len(), None, Some(20))?;
         }
         let resource_owner_account = self.resource_owner_account;
         let resource_owner_id = self.resource_owner_id;
@@ -118,7 +118,7 @@ impl UntagResourcesBuilder {
         let tag_key = self.tag_key.unwrap_or_default();
         if !tag_key.is_empty() {
             let v = &tag_key;
-            crate::request::check_items("TagKey", v.len(), None, Some(20))?;
+            crate::builder::check_items("TagKey", v.len(), None, Some(20))?;
         }
         Ok(UntagResources {
             all,

@@ -120,7 +120,7 @@ impl UpdateSmsQualificationBuilder {
 
     /// `BusinessLicensePics` (sent as one parameter holding compact JSON).
     pub fn business_license_pics(mut self, value: impl serde::Serialize) -> Self {
-        self.business_license_pics = Some(crate::request::to_json(&value));
+        self.business_license_pics = Some(crate::builder::to_json(&value));
         self
     }
 
@@ -186,7 +186,7 @@ impl UpdateSmsQualificationBuilder {
 
     /// `OtherFiles` (sent as one parameter holding compact JSON).
     pub fn other_files(mut self, value: impl serde::Serialize) -> Self {
-        self.other_files = Some(crate::request::to_json(&value));
+        self.other_files = Some(crate::builder::to_json(&value));
         self
     }
 
@@ -224,7 +224,7 @@ impl UpdateSmsQualificationBuilder {
         let admin_name = self.admin_name;
         let admin_phone_no = crate::request::required("AdminPhoneNo", self.admin_phone_no)?;
         let business_license_pics =
-            crate::request::json("BusinessLicensePics", self.business_license_pics)?;
+            crate::builder::json("BusinessLicensePics", self.business_license_pics)?;
         let bussiness_license_exp_date = self.bussiness_license_exp_date;
         let certify_code = crate::request::required("CertifyCode", self.certify_code)?;
         let company_name = self.company_name;
@@ -234,11 +234,11 @@ impl UpdateSmsQualificationBuilder {
         let legal_person_id_card_eff_time = self.legal_person_id_card_eff_time;
         let legal_person_id_card_front_side = self.legal_person_id_card_front_side;
         let legal_person_name = self.legal_person_name;
-        let order_id = crate::request::required_value("OrderId", self.order_id)?;
-        let other_files = crate::request::json("OtherFiles", self.other_files)?;
+        let order_id = crate::builder::required_value("OrderId", self.order_id)?;
+        let other_files = crate::builder::json("OtherFiles", self.other_files)?;
         let owner_id = self.owner_id;
         let qualification_group_id =
-            crate::request::required_value("QualificationGroupId", self.qualification_group_id)?;
+            crate::builder::required_value("QualificationGroupId", self.qualification_group_id)?;
         let resource_owner_account = self.resource_owner_account;
         let resource_owner_id = self.resource_owner_id;
         Ok(UpdateSmsQualification {

@@ -147,15 +147,15 @@ impl UpdateSmsSignBuilder {
         let apply_scene_content = self.apply_scene_content;
         let authorization_letter_id = self.authorization_letter_id;
         let more_data = self.more_data.unwrap_or_default();
-        let more_data = (!more_data.is_empty()).then(|| crate::request::json_list(&more_data));
+        let more_data = (!more_data.is_empty()).then(|| crate::builder::json_list(&more_data));
         let owner_id = self.owner_id;
         let qualification_id =
-            crate::request::required_value("QualificationId", self.qualification_id)?;
+            crate::builder::required_value("QualificationId", self.qualification_id)?;
         let remark = self.remark;
         let resource_owner_account = self.resource_owner_account;
         let resource_owner_id = self.resource_owner_id;
         let sign_name = crate::request::required("SignName", self.sign_name)?;
-        let sign_source = crate::request::required_value("SignSource", self.sign_source)?;
+        let sign_source = crate::builder::required_value("SignSource", self.sign_source)?;
         let sign_type = self.sign_type;
         let third_party = self.third_party;
         let trademark_id = self.trademark_id;

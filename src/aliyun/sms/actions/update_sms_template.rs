@@ -146,7 +146,7 @@ impl UpdateSmsTemplateBuilder {
         let apply_scene_content = self.apply_scene_content;
         let intl_type = self.intl_type;
         let more_data = self.more_data.unwrap_or_default();
-        let more_data = (!more_data.is_empty()).then(|| crate::request::json_list(&more_data));
+        let more_data = (!more_data.is_empty()).then(|| crate::builder::json_list(&more_data));
         let owner_id = self.owner_id;
         let related_sign_name = self.related_sign_name;
         let remark = self.remark;
@@ -156,15 +156,15 @@ impl UpdateSmsTemplateBuilder {
         let template_content = crate::request::required("TemplateContent", self.template_content)?;
         {
             let v = &template_content;
-            crate::request::check_len("TemplateContent", v, None, Some(500), false)?;
+            crate::builder::check_len("TemplateContent", v, None, Some(500), false)?;
         }
         let template_name = crate::request::required("TemplateName", self.template_name)?;
         {
             let v = &template_name;
-            crate::request::check_len("TemplateName", v, None, Some(30), false)?;
+            crate::builder::check_len("TemplateName", v, None, Some(30), false)?;
         }
         let template_rule = self.template_rule;
-        let template_type = crate::request::required_value("TemplateType", self.template_type)?;
+        let template_type = crate::builder::required_value("TemplateType", self.template_type)?;
         let traffic_driving = self.traffic_driving;
         Ok(UpdateSmsTemplate {
             apply_scene_content,
