@@ -351,16 +351,16 @@ pub struct ListRentedJoinPermissionsDataList {
     #[serde(
         rename = "FreqBandPlanGroupId",
         default,
-        deserialize_with = "crate::decode::opt_string"
+        deserialize_with = "crate::decode::opt_i64"
     )]
-    pub freq_band_plan_group_id: Option<String>,
+    pub freq_band_plan_group_id: Option<i64>,
     /// `DataRate`.
     #[serde(
         rename = "DataRate",
         default,
-        deserialize_with = "crate::decode::opt_string"
+        deserialize_with = "crate::decode::opt_i64"
     )]
-    pub data_rate: Option<String>,
+    pub data_rate: Option<i64>,
     /// `JoinPermissionId`.
     #[serde(
         rename = "JoinPermissionId",
@@ -400,9 +400,9 @@ pub struct ListRentedJoinPermissionsDataList {
     #[serde(
         rename = "RxDelay",
         default,
-        deserialize_with = "crate::decode::opt_string"
+        deserialize_with = "crate::decode::opt_i64"
     )]
-    pub rx_delay: Option<String>,
+    pub rx_delay: Option<i64>,
     /// `BoundNodeGroupId`.
     #[serde(
         rename = "BoundNodeGroupId",

@@ -190,13 +190,13 @@ pub struct QuerySendDetailsResponse {
         deserialize_with = "crate::decode::opt_wrapped_list"
     )]
     pub sms_send_detail_dtos: Option<Vec<QuerySendDetailsSmsSendDetailDTO>>,
-    /// `TotalCount`.
+    /// `TotalCount`: how many messages match, in all (sent as a numeric string).
     #[serde(
         rename = "TotalCount",
         default,
-        deserialize_with = "crate::decode::opt_string"
+        deserialize_with = "crate::decode::opt_u64"
     )]
-    pub total_count: Option<String>,
+    pub total_count: Option<u64>,
 }
 
 /// An item of `SmsSendDetailDTOs.SmsSendDetailDTO` of [`QuerySendDetailsResponse`].
@@ -284,10 +284,7 @@ impl crate::aliyun::Paginate for QuerySendDetails {
 
     fn page_info(output: &Self::Output) -> crate::aliyun::PageInfo {
         let items = output.sms_send_detail_dtos.as_ref().map_or(0, Vec::len);
-        let total = output
-            .total_count
-            .as_ref()
-            .and_then(|t| t.trim().parse::<u64>().ok());
+        let total = output.total_count.as_ref().copied();
         let next_token = None;
         crate::aliyun::PageInfo::new(items, total, next_token)
     }
