@@ -246,20 +246,25 @@
 //! actions, other metadata paths, RAM trust policies (any known key may assume the seeded role).
 
 pub mod accounts;
+mod checks;
 pub mod cli;
 mod connection;
 mod control;
 mod fault;
 mod gateway;
+mod generic;
 mod limits;
 mod linkwan;
 mod metadata;
+mod model;
+mod paging;
 mod recording;
 mod server;
 mod sms;
 mod state;
 mod sts;
 mod sts_service;
+mod synth;
 mod top;
 mod v3;
 mod wire;
