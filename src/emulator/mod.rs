@@ -23,7 +23,9 @@
 //! Parameters are read from the query string and from an `application/x-www-form-urlencoded`
 //! body (`+` is a space), with any HTTP method; the product is chosen by `Action` (the real
 //! gateway uses the host name). Checks, in order, each with the real gateway's code:
-//! 1. `Action` present, else 400 `MissingParameter`; known, else 404 `InvalidAction.NotFound`;
+//! 1. `Action` present, else 400 `MissingParameter`; known (an action of the LinkWAN or
+//!    Dysmsapi model, see [below](#every-modeled-action-the-generic-layer), or of STS), else 404
+//!    `InvalidAction.NotFound`;
 //! 2. `Version` present and one the product serves (LinkWAN `2019-03-01`, `2018-12-30`;
 //!    Dysmsapi `2017-05-25`), else 400 `InvalidVersion`;
 //! 3. `AccessKeyId`, `SignatureMethod`, `SignatureVersion`, `SignatureNonce`, `Timestamp` present
@@ -128,6 +130,73 @@
 //! (those of [`accounts::RAM_USER_WITHOUT_LINKWAN`] to [`accounts::OWNER`]). The typed builder
 //! refuses what breaks the documented limits before sending, so the over-limit codes are reached
 //! with [`aliyun::RawRequest`](crate::aliyun::RawRequest) or another client.
+//!
+//! # Every modeled action (the generic layer)
+//! The emulator serves every action of the API models the typed client is generated from,
+//! `models/linkwan-2019-03-01.json` (96 actions) and `models/dysmsapi-2017-05-25.json` (79),
+//! reading them and their overlays from the very same files, so the two cannot disagree about an
+//! action, a parameter, a limit or a response field. An action belongs to the product whose
+//! model names it. The actions above keep their state and rules; every other one is answered,
+//! after the gateway (signature, key, token, timestamp, nonce, faults, recording, clock) and,
+//! for LinkWAN, the three refusals of the caller, by a generic layer that keeps no state.
+//! LinkWAN `2018-12-30` requests are served from the `2019-03-01` model.
+//!
+//! It first checks the request against the model, in three passes, each failure HTTP 400 in the
+//! gateway's error shape:
+//! 1. **Required parameters** (the model's, or the overlay's where it overrides them) sent and
+//!    not empty: a `repeatList` counts as sent from `Name.1`, a `flatList` from any
+//!    `Name.1.<Field>`, a `json` parameter from `Name`. Dysmsapi answers the current gateway's
+//!    `Missing<Name>`, `<Name> is mandatory for this action.` (e.g. `MissingSignName`, as
+//!    captured from the real service); LinkWAN answers `MissingParameter` with the older message,
+//!    as its stateful actions always have (no LinkWAN capture shows the newer style).
+//! 2. **Types**, `InvalidParameter` naming the parameter (or the list entry, `Name.2`):
+//!    integers and numbers must parse, booleans be `true` or `false` in any case; a `json`
+//!    parameter must hold JSON of the modeled shape (a list or an object, list entries of the
+//!    item type, where a numeric string passes for a number); a JSON-text parameter
+//!    (`TemplateParam`, `PhoneNumberJson`, ...) must hold JSON; list entries must be numbered
+//!    1 to n, without gaps or leading zeros.
+//! 3. **The overlay's limits**, `InvalidParameter` stating the limit: string lengths (a CJK
+//!    character counting as two where the overlay says so), number ranges (a number the model
+//!    types as a string must read as one), list sizes, the lengths of list items, and the count
+//!    of a separated list (`PhoneNumbers`: at most 1,000). The client's builders refuse the same
+//!    values before sending, with the same check functions; the emulator holds other clients
+//!    (official SDKs, `curl`) to them too.
+//!
+//! A parameter sent empty counts as absent; parameters the model does not name are ignored.
+//!
+//! Then it answers 200 with every field of the modeled answer in the product's envelope:
+//! LinkWAN `{"RequestId","Success":true,...}` (the error fields `Code` and `ErrorMessage`
+//! that a few LinkWAN answers model are left out), Dysmsapi `{"RequestId","Code":"OK",
+//! "Message":"OK",...}` with the RequestId ending in `\n` (and `"Success":true`,
+//! `"AccessDeniedDetail":"无"` where modeled). Values are deterministic: seeded by the action and
+//! its business parameters (those the model names, whatever their order), so the same request
+//! gets the same answer and another request other ids. A value is of the model's type, chosen
+//! by what the overlay says of the field, then by its name:
+//! - an enumerated field (the overlay's `enums`, e.g. `AuthState`, `SendStatus`) holds one of
+//!   its documented wire values;
+//! - `*Eui` 16 hex digits; `*Millis` Unix milliseconds and `*Time`/`*Date` a
+//!   `yyyy-MM-dd HH:mm:ss` time in China, within the 30 days before the emulator's current day
+//!   (so they too are the same all day); `Phone*`/`Mobile*` a mainland mobile number;
+//!   `*AliyunId` a seeded account; `BizId` as sends give it (`<digits>^0`); `TemplateCode`
+//!   `SMS_<digits>`; `ErrCode` `DELIVERED`; `*Id` a nine-digit id; `*Url` a URL; an answer's
+//!   whole `Data` the count of a `Count*` action, the id a `Create*`/`Submit*`/`Apply*`/`Add*`
+//!   action made, the URL of a `*Url` action;
+//! - otherwise a short string made from the field's name, a small positive integer, a number,
+//!   `true`; a map holds one entry, a list that does not page two items (ids distinct);
+//! - a field named like a scalar request parameter repeats the request's value where it fits:
+//!   `GetGateway` answers the `GwEui` asked for, a listing's items carry its filters.
+//!
+//! **Listings page** over a seeded collection of 7 items, the same for the same action and
+//! filters (every parameter but the cursor and the page size), when the action pages as the
+//! client's paginators read it: `Offset` with `Limit`; `PageNumber`, `PageIndex`, `CurrentPage`
+//! or `PageNo` with `PageSize`; `NextToken` (with `MaxResults` or `PageSize`). The answer's one
+//! list of objects holds the page (10 items when no size is given), a `TotalCount`, `Total` or
+//! `TotalSize` field says 7, page-number and page-size fields say what was used, and
+//! `NextToken` is an opaque token while items remain, `""` on the last page. Offsets count from
+//! 0, pages from 1, sizes from 1; a token the listing did not give is `InvalidParameter`.
+//! `Count*` actions count 7 as well.
+//!
+//! A generic answer changes nothing: what a generic `Create*` makes, no later call finds.
 //!
 //! # Taobao Open Platform (`top_gateway_url()`, path `/router/rest`)
 //! Parameters from the query and a form body. Errors are HTTP 200
@@ -242,8 +311,10 @@
 //! `Delay` as usual, other faults 500).
 //!
 //! # Not emulated
-//! XML answers (`Format=XML` and TOP `format=xml` are answered in JSON), ROA-style paths, other
-//! actions, other metadata paths, RAM trust policies (any known key may assume the seeded role).
+//! XML answers (`Format=XML` and TOP `format=xml` are answered in JSON), ROA-style paths, actions
+//! of no model (other products, LinkWAN actions that only `2018-12-30` has), state behind the
+//! generic answers, the business errors of the actions without state, other metadata paths,
+//! RAM trust policies (any known key may assume the seeded role).
 
 pub mod accounts;
 mod checks;
