@@ -132,71 +132,47 @@
 //! with [`aliyun::RawRequest`](crate::aliyun::RawRequest) or another client.
 //!
 //! # Every modeled action (the generic layer)
-//! The emulator serves every action of the API models the typed client is generated from,
-//! `models/linkwan-2019-03-01.json` (96 actions) and `models/dysmsapi-2017-05-25.json` (79),
-//! reading them and their overlays from the very same files, so the two cannot disagree about an
-//! action, a parameter, a limit or a response field. An action belongs to the product whose
-//! model names it. The actions above keep their state and rules; every other one is answered,
-//! after the gateway (signature, key, token, timestamp, nonce, faults, recording, clock) and,
-//! for LinkWAN, the three refusals of the caller, by a generic layer that keeps no state.
-//! LinkWAN `2018-12-30` requests are served from the `2019-03-01` model.
+//! The emulator serves every action of the models the typed client is generated from
+//! (`models/linkwan-2019-03-01.json`, 96 actions; `models/dysmsapi-2017-05-25.json`, 79), read
+//! with their overlays from the very same files, so the two cannot disagree about an action, a
+//! parameter, a limit or a field. An action belongs to the product whose model names it; LinkWAN
+//! `2018-12-30` requests are served from the `2019-03-01` model. The actions above keep their
+//! state and rules; every other one, once past the gateway (and, for LinkWAN, the three refusals
+//! of the caller), is answered by a generic layer that keeps no state. It checks, each failure
+//! HTTP 400 in the gateway's shape:
+//! 1. **required parameters** (the model's, or the overlay's word) sent and not empty, a
+//!    `repeatList` from `Name.1`, a `flatList` from any `Name.1.<Field>`: Dysmsapi answers the
+//!    current gateway's `Missing<Name>`, `<Name> is mandatory for this action.` (as captured from
+//!    the real service), LinkWAN `MissingParameter`, as its stateful actions do;
+//! 2. **types**, `InvalidParameter` naming the parameter or entry: integers and numbers parse,
+//!    booleans are `true`/`false` in any case, a `json` parameter holds JSON of the modeled shape
+//!    (list or object, entries of the item type), a JSON-text one (`TemplateParam`) holds JSON,
+//!    list entries are numbered 1 to n without gaps;
+//! 3. **the overlay's limits** (lengths, a CJK character counting two where the overlay says so;
+//!    ranges; list sizes and item lengths; `PhoneNumbers` at most 1,000), `InvalidParameter`
+//!    stating the limit, with the check functions the client's builders use before sending.
 //!
-//! It first checks the request against the model, in three passes, each failure HTTP 400 in the
-//! gateway's error shape:
-//! 1. **Required parameters** (the model's, or the overlay's where it overrides them) sent and
-//!    not empty: a `repeatList` counts as sent from `Name.1`, a `flatList` from any
-//!    `Name.1.<Field>`, a `json` parameter from `Name`. Dysmsapi answers the current gateway's
-//!    `Missing<Name>`, `<Name> is mandatory for this action.` (e.g. `MissingSignName`, as
-//!    captured from the real service); LinkWAN answers `MissingParameter` with the older message,
-//!    as its stateful actions always have (no LinkWAN capture shows the newer style).
-//! 2. **Types**, `InvalidParameter` naming the parameter (or the list entry, `Name.2`):
-//!    integers and numbers must parse, booleans be `true` or `false` in any case; a `json`
-//!    parameter must hold JSON of the modeled shape (a list or an object, list entries of the
-//!    item type, where a numeric string passes for a number); a JSON-text parameter
-//!    (`TemplateParam`, `PhoneNumberJson`, ...) must hold JSON; list entries must be numbered
-//!    1 to n, without gaps or leading zeros.
-//! 3. **The overlay's limits**, `InvalidParameter` stating the limit: string lengths (a CJK
-//!    character counting as two where the overlay says so), number ranges (a number the model
-//!    types as a string must read as one), list sizes, the lengths of list items, and the count
-//!    of a separated list (`PhoneNumbers`: at most 1,000). The client's builders refuse the same
-//!    values before sending, with the same check functions; the emulator holds other clients
-//!    (official SDKs, `curl`) to them too.
+//! An empty parameter counts as absent; one the model does not name is ignored. The answer is 200
+//! with every field of the modeled answer in the product's envelope: LinkWAN
+//! `{"RequestId","Success":true,...}` (without the error fields `Code` and `ErrorMessage` a few
+//! answers model), Dysmsapi `{"RequestId","Code":"OK","Message":"OK",...}` (RequestId ending in
+//! `\n`). Values are seeded by the action and its business parameters, whatever their order:
+//! the same request gets the same answer, another one other ids. Each is of the model's type and
+//! plausible by the overlay (an enumerated field holds one of its wire values) or by its name:
+//! `*Eui` 16 hex digits, `*Millis` and `*Time`/`*Date` (China time) within the 30 days before
+//! the emulator's current day, `Phone*` a mainland number, `*AliyunId` a seeded account,
+//! `BizId` `<digits>^0`, `*Id` a numeric id, `*Url` a URL, a `Count*` action's `Data` its count;
+//! else a short string made from the name, a small integer, `true`; a map has one entry, a list
+//! two items. A field named like a scalar request parameter repeats its value where it fits
+//! (`GetGateway` answers the `GwEui` asked for; a listing's items carry its filters).
 //!
-//! A parameter sent empty counts as absent; parameters the model does not name are ignored.
-//!
-//! Then it answers 200 with every field of the modeled answer in the product's envelope:
-//! LinkWAN `{"RequestId","Success":true,...}` (the error fields `Code` and `ErrorMessage`
-//! that a few LinkWAN answers model are left out), Dysmsapi `{"RequestId","Code":"OK",
-//! "Message":"OK",...}` with the RequestId ending in `\n` (and `"Success":true`,
-//! `"AccessDeniedDetail":"无"` where modeled). Values are deterministic: seeded by the action and
-//! its business parameters (those the model names, whatever their order), so the same request
-//! gets the same answer and another request other ids. A value is of the model's type, chosen
-//! by what the overlay says of the field, then by its name:
-//! - an enumerated field (the overlay's `enums`, e.g. `AuthState`, `SendStatus`) holds one of
-//!   its documented wire values;
-//! - `*Eui` 16 hex digits; `*Millis` Unix milliseconds and `*Time`/`*Date` a
-//!   `yyyy-MM-dd HH:mm:ss` time in China, within the 30 days before the emulator's current day
-//!   (so they too are the same all day); `Phone*`/`Mobile*` a mainland mobile number;
-//!   `*AliyunId` a seeded account; `BizId` as sends give it (`<digits>^0`); `TemplateCode`
-//!   `SMS_<digits>`; `ErrCode` `DELIVERED`; `*Id` a nine-digit id; `*Url` a URL; an answer's
-//!   whole `Data` the count of a `Count*` action, the id a `Create*`/`Submit*`/`Apply*`/`Add*`
-//!   action made, the URL of a `*Url` action;
-//! - otherwise a short string made from the field's name, a small positive integer, a number,
-//!   `true`; a map holds one entry, a list that does not page two items (ids distinct);
-//! - a field named like a scalar request parameter repeats the request's value where it fits:
-//!   `GetGateway` answers the `GwEui` asked for, a listing's items carry its filters.
-//!
-//! **Listings page** over a seeded collection of 7 items, the same for the same action and
-//! filters (every parameter but the cursor and the page size), when the action pages as the
-//! client's paginators read it: `Offset` with `Limit`; `PageNumber`, `PageIndex`, `CurrentPage`
-//! or `PageNo` with `PageSize`; `NextToken` (with `MaxResults` or `PageSize`). The answer's one
-//! list of objects holds the page (10 items when no size is given), a `TotalCount`, `Total` or
-//! `TotalSize` field says 7, page-number and page-size fields say what was used, and
-//! `NextToken` is an opaque token while items remain, `""` on the last page. Offsets count from
-//! 0, pages from 1, sizes from 1; a token the listing did not give is `InvalidParameter`.
-//! `Count*` actions count 7 as well.
-//!
-//! A generic answer changes nothing: what a generic `Create*` makes, no later call finds.
+//! **Listings** (`Offset` + `Limit`; `PageNumber`, `PageIndex`, `CurrentPage` or `PageNo` +
+//! `PageSize`; `NextToken` + `MaxResults` or `PageSize`: the actions the client paginates) page
+//! over a collection of 7 items, the same for the same action and filters. The answer's list of
+//! objects holds the page (10 items by default), its `TotalCount`/`Total`/`TotalSize` says 7, and
+//! `NextToken` is a token while items remain, `""` at the end (a token the listing did not give
+//! is `InvalidParameter`). A generic answer changes nothing: no later call finds what a generic
+//! `Create*` made.
 //!
 //! # Taobao Open Platform (`top_gateway_url()`, path `/router/rest`)
 //! Parameters from the query and a form body. Errors are HTTP 200
