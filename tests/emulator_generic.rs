@@ -7,7 +7,9 @@ mod generic_support;
 
 use std::collections::BTreeSet;
 
-use alibaba_openapi::aliyun::{linkwan, sms, Idempotency, RawRequest};
+use alibaba_openapi::aliyun::{
+    self, linkwan, sms, Credentials, Idempotency, RawRequest, SignatureVersion,
+};
 use alibaba_openapi::emulator::{accounts, Emulator, Fault, Injection};
 use alibaba_openapi::transport::{CallOptions, RetryPolicy};
 use generic_support::{
@@ -352,6 +354,7 @@ async fn list_owned_join_permissions_pages_with_offset_and_limit_to_the_total() 
                 .offset(0)
                 .limit(7)
                 .fuzzy_join_permission_name("x")
+                .enabled(false)
                 .build()
                 .unwrap(),
         )
@@ -360,6 +363,10 @@ async fn list_owned_join_permissions_pages_with_offset_and_limit_to_the_total() 
         .await
         .unwrap();
     assert_eq!(filtered.len(), 7);
+    assert!(
+        filtered.iter().all(|i| i.enabled == Some(false)),
+        "the filter"
+    );
     assert_ne!(filtered[0].join_permission_id, items[0].join_permission_id);
 }
 
@@ -545,6 +552,35 @@ async fn recorded_body_params_show_send_batch_sms_json_in_the_form_body() {
         .unwrap()
         .body_params
         .is_empty());
+}
+
+#[tokio::test]
+async fn v3_signed_requests_are_checked_and_answered_alike() {
+    let env = common::start().await;
+    let v3 = aliyun::Client::builder()
+        .credentials(Credentials::new(
+            accounts::OWNER.access_key_id,
+            accounts::OWNER.access_key_secret,
+        ))
+        .endpoint_url(env.emulator.url())
+        .signature_version(SignatureVersion::V3)
+        .build()
+        .unwrap();
+    let batch = sms::SendBatchSms::builder()
+        .phone_number_json(["13800000000"])
+        .sign_name_json(["阿里云"])
+        .template_code("SMS_1")
+        .build()
+        .unwrap();
+    assert!(v3.send(&batch).await.unwrap().biz_id.is_some());
+    let sent = env.emulator.requests().pop().unwrap();
+    assert!(sent.body_params.contains_key("PhoneNumberJson"));
+    assert!(sent.headers.contains_key("x-acs-action"));
+
+    let no_sign = sms_raw("SendSms")
+        .param("PhoneNumbers", "13800000000")
+        .param("TemplateCode", "SMS_1");
+    assert_eq!(refused(&v3, no_sign).await.1, "MissingSignName");
 }
 
 #[tokio::test]

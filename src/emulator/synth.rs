@@ -7,7 +7,8 @@
 //! `*Eui` 16 hex digits, `*Millis` Unix milliseconds near the emulator's clock, `*Time` and
 //! `*Date` a `yyyy-MM-dd HH:mm:ss` time in China, `Phone*`/`Mobile*` a mainland number,
 //! `*AliyunId` a seeded account, `BizId` as SMS sends give it, `*Id` a numeric id, `*Url` a URL;
-//! otherwise a short string made from the name, a small positive integer, `true`.
+//! otherwise a short string made from the name, a small positive integer, `true` (or the
+//! request's `false` for a field of the same name).
 //! A scalar field named like a scalar request parameter echoes the request's value where it
 //! fits (`GetGateway`'s `GwEui` is the one asked for).
 
@@ -216,7 +217,9 @@ impl Synth<'_> {
 
     fn scalar(&self, kind: Kind, name: &str, path: &[String], spot: Spot) -> Value {
         if kind == Kind::Boolean {
-            return Value::Bool(true);
+            // `true`, unless the request filtered on the field (`Enabled=false`).
+            let asked = self.echo.get(name).map(|v| v.eq_ignore_ascii_case("false"));
+            return Value::Bool(asked != Some(true));
         }
         let joined = path.join(".");
         let hint = self.hint(kind, name, &joined);
