@@ -144,6 +144,14 @@ impl Invalid {
     }
 }
 
+/// The verdict alone, without the parameter's name: the emulator words its own message around
+/// it, with the same checks as the builders.
+impl fmt::Display for Invalid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
 impl<C: ErrorCode> From<Invalid> for Error<C> {
     fn from(e: Invalid) -> Self {
         Error::invalid(e.parameter, e.message)

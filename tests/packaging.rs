@@ -1,4 +1,5 @@
-//! What `cargo package` ships: the license texts that `Cargo.toml` declares.
+//! What `cargo package` ships: the license texts that `Cargo.toml` declares, and the API models
+//! the emulator compiles in.
 
 use std::process::Command;
 
@@ -23,7 +24,17 @@ fn the_package_carries_both_license_texts() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    for file in ["LICENSE-MIT", "LICENSE-APACHE", "README.md", "CHANGELOG.md"] {
+    // The emulator reads the API models at compile time, so they ship with it.
+    for file in [
+        "LICENSE-MIT",
+        "LICENSE-APACHE",
+        "README.md",
+        "CHANGELOG.md",
+        "models/linkwan-2019-03-01.json",
+        "models/linkwan-2019-03-01.overlay.json",
+        "models/dysmsapi-2017-05-25.json",
+        "models/dysmsapi-2017-05-25.overlay.json",
+    ] {
         assert!(listed.lines().any(|l| l == file), "{file} not in {listed}");
     }
 }

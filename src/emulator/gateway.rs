@@ -11,7 +11,7 @@ use super::fault::{self, Fault};
 use super::state::State;
 use super::sts::{self, Identity};
 use super::wire::{request_id, Answer, Delivery, Incoming};
-use super::{linkwan, lock, sms, sts_service, v3};
+use super::{generic, lock, sts_service, v3};
 use crate::aliyun::sign::v1;
 
 /// The gateway's tolerance between a request's `Timestamp` and its own clock.
@@ -28,11 +28,10 @@ pub(crate) enum Product {
 impl Product {
     /// The product that serves an action, judged by the action name (the emulator serves every
     /// product on one address, where the real gateway tells them apart by host name).
+    /// LinkWAN and Dysmsapi serve the actions of their models (`models/`), STS its own.
     fn for_action(action: &str) -> Option<Product> {
-        if linkwan::ACTIONS.contains(&action) {
-            Some(Product::LinkWan)
-        } else if sms::ACTIONS.contains(&action) {
-            Some(Product::Dysmsapi)
+        if let Some(product) = generic::product_of(action) {
+            Some(product)
         } else if sts_service::ACTIONS.contains(&action) {
             Some(Product::Sts)
         } else {
@@ -430,8 +429,7 @@ pub(crate) fn handle(state: &Mutex<State>, request: &Incoming) -> Answer {
         now,
     };
     let result = match product {
-        Product::LinkWan => linkwan::handle(&mut guard.linkwan, action, &call),
-        Product::Dysmsapi => sms::handle(&mut guard.sms, action, &call),
+        Product::LinkWan | Product::Dysmsapi => generic::serve(&mut guard, product, action, &call),
         Product::Sts => sts_service::handle(&mut guard, action, &call),
     };
     drop(guard);

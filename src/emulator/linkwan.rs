@@ -7,13 +7,21 @@ use serde_json::{json, Map, Value};
 
 use super::accounts::{self, OTHER, OWNER};
 use super::gateway::{ApiError, ApiResult, Call};
+use super::generic::Handler;
 use super::limits::MAX_ORDERS;
 
-/// The LinkWAN actions the emulator serves.
-pub(crate) const ACTIONS: &[&str] = &[
-    "SubmitJoinPermissionAuthOrder",
-    "GetJoinPermissionAuthOrder",
-    "GetOwnedJoinPermission",
+/// The LinkWAN actions with state of their own: answered by these handlers, not by the generic
+/// layer (which checks and answers every other modeled action).
+pub(crate) const STATEFUL: &[(&str, Handler)] = &[
+    ("SubmitJoinPermissionAuthOrder", |state, call| {
+        state.linkwan.submit(call)
+    }),
+    ("GetJoinPermissionAuthOrder", |state, call| {
+        state.linkwan.get_order(call)
+    }),
+    ("GetOwnedJoinPermission", |state, call| {
+        state.linkwan.get_owned(call)
+    }),
 ];
 
 /// The first authorization order id handed out.
@@ -355,27 +363,11 @@ impl LinkWan {
     }
 }
 
-/// Serves one LinkWAN action, once the caller may use LinkWAN at all.
-pub(crate) fn handle(linkwan: &mut LinkWan, action: &str, call: &Call<'_>) -> ApiResult {
-    admit(call)?;
-    match action {
-        "SubmitJoinPermissionAuthOrder" => linkwan.submit(call),
-        "GetJoinPermissionAuthOrder" => linkwan.get_order(call),
-        "GetOwnedJoinPermission" => linkwan.get_owned(call),
-        _ => Err(ApiError {
-            status: 404,
-            code: "InvalidAction.NotFound",
-            message: "Specified api is not found, please check your url and method.".into(),
-            shape: super::gateway::Shape::Gateway,
-        }),
-    }
-}
-
 /// The product-wide refusals every LinkWAN action documents, checked before the action reads
 /// its parameters: a RAM user whose policy does not grant LinkWAN (`ForbiddenByRam`), an
 /// account under risk control (`ForbiddenByRiskControl`), an account that has not activated
 /// LinkWAN (`CloudProductNotActivated`). All HTTP 400, like every LinkWAN error.
-fn admit(call: &Call<'_>) -> Result<(), ApiError> {
+pub(crate) fn admit(call: &Call<'_>) -> Result<(), ApiError> {
     if call.caller == accounts::RAM_USER_WITHOUT_LINKWAN {
         return Err(ApiError::bad_request(
             "ForbiddenByRam",

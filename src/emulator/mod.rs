@@ -23,7 +23,9 @@
 //! Parameters are read from the query string and from an `application/x-www-form-urlencoded`
 //! body (`+` is a space), with any HTTP method; the product is chosen by `Action` (the real
 //! gateway uses the host name). Checks, in order, each with the real gateway's code:
-//! 1. `Action` present, else 400 `MissingParameter`; known, else 404 `InvalidAction.NotFound`;
+//! 1. `Action` present, else 400 `MissingParameter`; known (an action of the LinkWAN or
+//!    Dysmsapi model, see [below](#every-modeled-action-the-generic-layer), or of STS), else 404
+//!    `InvalidAction.NotFound`;
 //! 2. `Version` present and one the product serves (LinkWAN `2019-03-01`, `2018-12-30`;
 //!    Dysmsapi `2017-05-25`), else 400 `InvalidVersion`;
 //! 3. `AccessKeyId`, `SignatureMethod`, `SignatureVersion`, `SignatureNonce`, `Timestamp` present
@@ -128,6 +130,49 @@
 //! (those of [`accounts::RAM_USER_WITHOUT_LINKWAN`] to [`accounts::OWNER`]). The typed builder
 //! refuses what breaks the documented limits before sending, so the over-limit codes are reached
 //! with [`aliyun::RawRequest`](crate::aliyun::RawRequest) or another client.
+//!
+//! # Every modeled action (the generic layer)
+//! The emulator serves every action of the models the typed client is generated from
+//! (`models/linkwan-2019-03-01.json`, 96 actions; `models/dysmsapi-2017-05-25.json`, 79), read
+//! with their overlays from the very same files, so the two cannot disagree about an action, a
+//! parameter, a limit or a field. An action belongs to the product whose model names it; LinkWAN
+//! `2018-12-30` requests are served from the `2019-03-01` model. The actions above keep their
+//! state and rules; every other one, once past the gateway (and, for LinkWAN, the three refusals
+//! of the caller), is answered by a generic layer that keeps no state. It checks, each failure
+//! HTTP 400 in the gateway's shape:
+//! 1. **required parameters** (the model's, or the overlay's word) sent and not empty, a
+//!    `repeatList` from `Name.1`, a `flatList` from any `Name.1.<Field>`: Dysmsapi answers the
+//!    current gateway's `Missing<Name>`, `<Name> is mandatory for this action.` (as captured from
+//!    the real service), LinkWAN `MissingParameter`, as its stateful actions do;
+//! 2. **types**, `InvalidParameter` naming the parameter or entry: integers and numbers parse,
+//!    booleans are `true`/`false` in any case, a `json` parameter holds JSON of the modeled shape
+//!    (list or object, entries of the item type), a JSON-text one (`TemplateParam`) holds JSON,
+//!    list entries are numbered 1 to n without gaps;
+//! 3. **the overlay's limits** (lengths, a CJK character counting two where the overlay says so;
+//!    ranges; list sizes and item lengths; `PhoneNumbers` at most 1,000), `InvalidParameter`
+//!    stating the limit, with the check functions the client's builders use before sending.
+//!
+//! An empty parameter counts as absent; one the model does not name is ignored. The answer is 200
+//! with every field of the modeled answer in the product's envelope: LinkWAN
+//! `{"RequestId","Success":true,...}` (without the error fields `Code` and `ErrorMessage` a few
+//! answers model), Dysmsapi `{"RequestId","Code":"OK","Message":"OK",...}` (RequestId ending in
+//! `\n`). Values are seeded by the action and its business parameters, whatever their order:
+//! the same request gets the same answer, another one other ids. Each is of the model's type and
+//! plausible by the overlay (an enumerated field holds one of its wire values) or by its name:
+//! `*Eui` 16 hex digits, `*Millis` and `*Time`/`*Date` (China time) within the 30 days before
+//! the emulator's current day, `Phone*` a mainland number, `*AliyunId` a seeded account,
+//! `BizId` `<digits>^0`, `*Id` a numeric id, `*Url` a URL, a `Count*` action's `Data` its count;
+//! else a short string made from the name, a small integer, `true`; a map has one entry, a list
+//! two items. A field named like a scalar request parameter repeats its value where it fits
+//! (`GetGateway` answers the `GwEui` asked for; a listing's items carry its filters).
+//!
+//! **Listings** (`Offset` + `Limit`; `PageNumber`, `PageIndex`, `CurrentPage` or `PageNo` +
+//! `PageSize`; `NextToken` + `MaxResults` or `PageSize`: the actions the client paginates) page
+//! over a collection of 7 items, the same for the same action and filters. The answer's list of
+//! objects holds the page (10 items by default), its `TotalCount`/`Total`/`TotalSize` says 7, and
+//! `NextToken` is a token while items remain, `""` at the end (a token the listing did not give
+//! is `InvalidParameter`). A generic answer changes nothing: no later call finds what a generic
+//! `Create*` made.
 //!
 //! # Taobao Open Platform (`top_gateway_url()`, path `/router/rest`)
 //! Parameters from the query and a form body. Errors are HTTP 200
@@ -242,24 +287,31 @@
 //! `Delay` as usual, other faults 500).
 //!
 //! # Not emulated
-//! XML answers (`Format=XML` and TOP `format=xml` are answered in JSON), ROA-style paths, other
-//! actions, other metadata paths, RAM trust policies (any known key may assume the seeded role).
+//! XML answers (`Format=XML` and TOP `format=xml` are answered in JSON), ROA-style paths, actions
+//! of no model (other products, LinkWAN actions that only `2018-12-30` has), state behind the
+//! generic answers, the business errors of the actions without state, other metadata paths,
+//! RAM trust policies (any known key may assume the seeded role).
 
 pub mod accounts;
+mod checks;
 pub mod cli;
 mod connection;
 mod control;
 mod fault;
 mod gateway;
+mod generic;
 mod limits;
 mod linkwan;
 mod metadata;
+mod model;
+mod paging;
 mod recording;
 mod server;
 mod sms;
 mod state;
 mod sts;
 mod sts_service;
+mod synth;
 mod top;
 mod v3;
 mod wire;

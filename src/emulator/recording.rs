@@ -42,7 +42,8 @@ impl Protocol {
 /// key, stale timestamp, reused nonce, unknown action or path, failed TOP checks, a metadata
 /// token refused, an unsigned `AssumeRoleWithOIDC` that failed, a malformed, oversized or too
 /// slow body) is kept as a summary: [`rejected`](Self::rejected) is `true`, `params`,
-/// `headers` and `nonce` are empty, and `action` and `path` are cut to 256 bytes.
+/// `body_params`, `headers` and `nonce` are empty, and `action` and `path` are cut to 256
+/// bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RecordedRequest {
@@ -57,6 +58,12 @@ pub struct RecordedRequest {
     /// Every parameter from the query string and form body, decoded (first value of a repeated
     /// name), including `Signature` / `sign`. Empty for a rejected request.
     pub params: BTreeMap<String, String>,
+    /// The parameters that arrived in an `application/x-www-form-urlencoded` body, decoded
+    /// (first value of a repeated name): their names are a subset of [`params`](Self::params)'
+    /// (a name sent in both the query and the body has the query's value there, the body's
+    /// here). With the query's, they tell where each parameter travelled. Empty when there was
+    /// no form body, and for a rejected request.
+    pub body_params: BTreeMap<String, String>,
     /// `SignatureNonce` (or the `x-acs-signature-nonce` header), when sent. `None` for a
     /// rejected request.
     pub nonce: Option<String>,
@@ -104,6 +111,7 @@ impl RecordedRequest {
                 http_method: cut(&incoming.method),
                 path: cut(&incoming.path),
                 params: BTreeMap::new(),
+                body_params: BTreeMap::new(),
                 nonce: None,
                 headers: BTreeMap::new(),
                 status,
@@ -125,6 +133,7 @@ impl RecordedRequest {
             http_method: incoming.method,
             path: incoming.path,
             params: incoming.params,
+            body_params: incoming.body_params,
             nonce,
             headers: incoming.headers,
             status,
@@ -149,6 +158,7 @@ impl RecordedRequest {
             + self.nonce.as_ref().map_or(0, String::len)
             + self.code.as_ref().map_or(0, String::len)
             + entries(&self.params)
+            + entries(&self.body_params)
             + entries(&self.headers)
     }
 

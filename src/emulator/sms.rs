@@ -4,10 +4,15 @@ use chrono::{FixedOffset, NaiveDate};
 use serde_json::{json, Map, Value};
 
 use super::gateway::{ApiError, ApiResult, Call, Shape};
+use super::generic::Handler;
 use super::limits::{Bounded, MAX_LETTERS};
 
-/// The Dysmsapi actions the emulator serves.
-pub(crate) const ACTIONS: &[&str] = &["CreateSmsAuthorizationLetter"];
+/// The Dysmsapi actions with state of their own: answered by these handlers, not by the
+/// generic layer (which checks and answers every other modeled action).
+pub(crate) const STATEFUL: &[(&str, Handler)] =
+    &[("CreateSmsAuthorizationLetter", |state, call| {
+        state.sms.create_letter(call)
+    })];
 
 /// The first letter id handed out.
 const FIRST_LETTER_ID: u64 = 100_000_001;
@@ -43,19 +48,6 @@ impl Default for Sms {
             letters: Bounded::new(MAX_LETTERS, usize::MAX),
             next_id: FIRST_LETTER_ID,
         }
-    }
-}
-
-/// Serves one Dysmsapi action.
-pub(crate) fn handle(sms: &mut Sms, action: &str, call: &Call<'_>) -> ApiResult {
-    match action {
-        "CreateSmsAuthorizationLetter" => sms.create_letter(call),
-        _ => Err(ApiError {
-            status: 404,
-            code: "InvalidAction.NotFound",
-            message: "Specified api is not found, please check your url and method.".into(),
-            shape: Shape::Gateway,
-        }),
     }
 }
 

@@ -24,6 +24,8 @@ pub(crate) struct Incoming {
     pub params: BTreeMap<String, String>,
     /// The parameters of the query string alone (what signature V3 canonicalizes).
     pub query_pairs: Vec<(String, String)>,
+    /// The parameters of a form body alone, by name (for a repeated name the first value).
+    pub body_params: BTreeMap<String, String>,
     /// The raw body.
     pub body: Vec<u8>,
 }
@@ -48,8 +50,16 @@ impl Incoming {
             .unwrap_or_default();
         let is_form = content_type.starts_with("application/x-www-form-urlencoded")
             || (content_type.is_empty() && !body.is_empty());
+        let mut body_params = BTreeMap::new();
         if is_form && !body.is_empty() {
-            decode_form(&String::from_utf8_lossy(body), &mut pairs);
+            let mut body_pairs = Vec::new();
+            decode_form(&String::from_utf8_lossy(body), &mut body_pairs);
+            for (name, value) in &body_pairs {
+                body_params
+                    .entry(name.clone())
+                    .or_insert_with(|| value.clone());
+            }
+            pairs.extend(body_pairs);
         }
         let mut params = BTreeMap::new();
         for (name, value) in &pairs {
@@ -63,6 +73,7 @@ impl Incoming {
             pairs,
             params,
             query_pairs,
+            body_params,
             body: body.to_vec(),
         }
     }
