@@ -129,7 +129,8 @@ impl Params {
 }
 
 /// A builder's verdict on one parameter, converted into [`Error::InvalidRequest`] by `?`.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
 pub(crate) struct Invalid {
     pub(crate) parameter: &'static str,
     pub(crate) message: String,
@@ -146,12 +147,6 @@ impl Invalid {
 
 /// The verdict alone, without the parameter's name: the emulator words its own message around
 /// it, with the same checks as the builders.
-impl fmt::Display for Invalid {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
 impl<C: ErrorCode> From<Invalid> for Error<C> {
     fn from(e: Invalid) -> Self {
         Error::invalid(e.parameter, e.message)

@@ -377,7 +377,7 @@ async fn dysmsapi_page_numbers_walk_to_the_end() {
         .unwrap();
     let pages = env.aliyun.paginate(details).try_collect().await.unwrap();
     assert_eq!(pages.len(), 3);
-    assert!(pages.iter().all(|p| p.total_count.as_deref() == Some("7")));
+    assert!(pages.iter().all(|p| p.total_count == Some(7)));
     let items: Vec<_> = pages
         .into_iter()
         .flat_map(|p| p.sms_send_detail_dtos.unwrap())

@@ -18,10 +18,11 @@ use serde_json::Value;
 use super::gateway::{ApiError, Product};
 use super::model::{ActionSpec, Kind, ParamSpec, Style, TypeNode};
 use super::wire::Incoming;
-use crate::request::{
+use crate::builder::{
     check_each_len, check_items, check_json_items, check_len, check_range, check_separated,
-    integer_text, Invalid,
+    integer_text,
 };
+use crate::request::Invalid;
 
 /// How long a value may be shown in a message, in characters.
 const SHOWN_CHARS: usize = 40;

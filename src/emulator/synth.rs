@@ -222,11 +222,14 @@ impl Synth<'_> {
             return Value::Bool(asked != Some(true));
         }
         let joined = path.join(".");
-        let hint = self.hint(kind, name, &joined);
+        // The value follows the overlay's type where the model's drifts (a number the model
+        // types as a string here is a numeric string); it is written in the model's type.
+        let value_kind = self.overlay_kind(name, &joined).unwrap_or(kind);
+        let hint = self.hint(value_kind, name, &joined);
         if let Some(echoed) = self.echo(kind, name, hint) {
             return echoed;
         }
-        let value = self.synthesize(kind, name, hint, &joined, spot);
+        let value = self.synthesize(value_kind, name, hint, &joined, spot);
         match (kind, &value) {
             (Kind::Integer | Kind::Number, Value::Number(_)) | (Kind::String, Value::String(_)) => {
                 value
@@ -322,6 +325,27 @@ impl Synth<'_> {
         const DAY_MILLIS: i64 = 24 * 60 * 60 * 1000;
         let now = self.now.timestamp_millis();
         now - now.rem_euclid(DAY_MILLIS)
+    }
+
+    /// The kind the overlay gives a field where the model's type drifts (LinkWAN `DataRate`
+    /// is a string in one answer, a number in the others; the client types it as a number).
+    fn overlay_kind(&self, name: &str, path: &str) -> Option<Kind> {
+        let rule = self
+            .action
+            .response_rules
+            .get(path)
+            .and_then(|r| r.rust_type.as_deref())
+            .or_else(|| {
+                self.product
+                    .field_rules
+                    .get(name)
+                    .and_then(|r| r.rust_type.as_deref())
+            })?;
+        match rule {
+            "u64" | "u32" | "i64" | "millis" => Some(Kind::Integer),
+            "String" => Some(Kind::String),
+            _ => None,
+        }
     }
 
     /// What a scalar field holds: the overlay's word first, then its name.

@@ -2948,7 +2948,7 @@ async fn sms_get_sms_template_list(client: &aliyun::Client) -> Result<(), String
 
 async fn sms_list_tag_resources(client: &aliyun::Client) -> Result<(), String> {
     let request = aliyun::sms::ListTagResources::builder()
-        .next_token("sample")
+        .next_token("")
         .owner_id(1)
         .page_size(1)
         .prod_code("sample")

@@ -50,7 +50,7 @@ pub struct ListTagResourcesBuilder {
 }
 
 impl ListTagResourcesBuilder {
-    /// `NextToken`.
+    /// `NextToken`: the token of the page to read, from the previous answer; leave it unset for the first page.
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.next_token = Some(value.into());
         self
