@@ -67,3 +67,9 @@ pub fn decode_top(status: u16, body: &[u8]) -> usize {
     .filter(|ok| *ok)
     .count()
 }
+
+/// Decodes `body` as `T` the way every answer is decoded: leniently (for the tests that decode
+/// every response type).
+pub fn lenient<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, String> {
+    crate::decode::lenient::from_slice(body).map_err(|e| e.to_string())
+}

@@ -49,30 +49,10 @@ macro_rules! string_enum {
             }
         }
 
-        impl $crate::decode::Element for $name {
-            fn element<'de, D: ::serde::Deserializer<'de>>(d: D) -> Result<Option<Self>, D::Error> {
-                Ok($crate::decode::opt_string(d)?
-                    .filter(|s| !s.is_empty())
-                    .map(|s| $name::from_wire(&s)))
-            }
-        }
-
         /// The wire string, so that a value can be given where a parameter takes a string.
         impl From<$name> for String {
             fn from(value: $name) -> String {
                 value.as_str().to_owned()
-            }
-        }
-    };
-}
-
-/// Lets a response struct stand in a list or an optional field of an answer
-/// ([`crate::decode::Element`]).
-macro_rules! element {
-    ($name:ty) => {
-        impl $crate::decode::Element for $name {
-            fn element<'de, D: ::serde::Deserializer<'de>>(d: D) -> Result<Option<Self>, D::Error> {
-                <Option<Self> as ::serde::Deserialize>::deserialize(d)
             }
         }
     };

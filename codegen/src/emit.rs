@@ -133,11 +133,10 @@ fn action_file(plan: &ProductPlan, a: &ActionPlan) -> String {
     let imports = Imports {
         serialize: a.nested_requests.iter().any(|n| n.serialize),
     };
-    out.push_str("use serde::Deserialize;\n");
     if imports.serialize {
-        out.push_str("use serde::Serialize;\n");
+        out.push_str("use serde::Serialize;\n\n");
     }
-    out.push_str("\nuse super::ErrorCode;\nuse crate::aliyun::{Action, Idempotency, Params, Product};\nuse crate::Error;\n\n");
+    out.push_str("use super::ErrorCode;\nuse crate::aliyun::{Action, Idempotency, Params, Product};\nuse crate::Error;\n\n");
     request(&mut out, plan, a);
     builder(&mut out, plan, a);
     action_impl(&mut out, plan, a);
@@ -145,12 +144,12 @@ fn action_file(plan: &ProductPlan, a: &ActionPlan) -> String {
         nested_request(&mut out, a, nested);
     }
     for s in &a.responses {
-        response_struct(&mut out, s, s.name != a.responses[0].name);
+        response_struct(&mut out, s);
     }
     if a.paging.is_some() {
         paging(&mut out, a);
     }
-    out
+    inline_all(&out)
 }
 
 /// The Rust type a built request keeps for a parameter.
@@ -222,12 +221,13 @@ fn request(out: &mut String, plan: &ProductPlan, a: &ActionPlan) {
     }
     doc(out, &text, false);
     let eq = if has_float(a) { "" } else { ", Eq" };
-    let _ = writeln!(out, "#[derive(Debug, Clone, PartialEq{eq})]");
+    let _ = writeln!(out, "#[derive(Clone, PartialEq{eq})]");
     let _ = writeln!(out, "pub struct {} {{", a.wire);
     for p in &a.params {
         let _ = writeln!(out, "    {}: {},", p.rust, stored_type(p));
     }
     out.push_str("}\n\n");
+    debug_impl(out, &a.wire, a.params.iter().map(|p| p.rust.as_str()));
     let _ = writeln!(
         out,
         "impl {} {{\n    /// Starts building the request.\n    pub fn builder() -> {0}Builder {{\n        {0}Builder::default()\n    }}\n}}\n",
@@ -301,12 +301,17 @@ fn setter_doc(p: &ParamPlan) -> String {
 
 fn builder(out: &mut String, plan: &ProductPlan, a: &ActionPlan) {
     let _ = writeln!(out, "/// Builds a [`{}`].", a.wire);
-    out.push_str("#[derive(Debug, Clone, Default)]\n");
+    out.push_str("#[derive(Clone, Default)]\n");
     let _ = writeln!(out, "pub struct {}Builder {{", a.wire);
     for p in &a.params {
         let _ = writeln!(out, "    {}: {},", p.rust, builder_type(p));
     }
     out.push_str("}\n\n");
+    debug_impl(
+        out,
+        &format!("{}Builder", a.wire),
+        a.params.iter().map(|p| p.rust.as_str()),
+    );
     let _ = writeln!(out, "impl {}Builder {{", a.wire);
     for p in &a.params {
         doc(out, &setter_doc(p), false);
@@ -675,7 +680,7 @@ fn nested_request(out: &mut String, a: &ActionPlan, r: &NestedRequest) {
         ", Eq"
     };
     let ser = if r.serialize { ", Serialize" } else { "" };
-    let _ = writeln!(out, "#[derive(Debug, Clone, PartialEq{eq}{ser})]");
+    let _ = writeln!(out, "#[derive(Clone, PartialEq{eq}{ser})]");
     let _ = writeln!(out, "pub struct {} {{", r.name);
     for (wire, rust, scalar, required) in &r.fields {
         if r.serialize {
@@ -696,6 +701,7 @@ fn nested_request(out: &mut String, a: &ActionPlan, r: &NestedRequest) {
         let _ = writeln!(out, "{rust}: {ty},");
     }
     out.push_str("}\n\n");
+    debug_impl(out, &r.name, r.fields.iter().map(|f| f.1.as_str()));
     let _ = writeln!(
         out,
         "impl {0} {{\n/// Starts building the item.\npub fn builder() -> {0}Builder {{ {0}Builder::default() }}\n}}\n",
@@ -703,13 +709,18 @@ fn nested_request(out: &mut String, a: &ActionPlan, r: &NestedRequest) {
     );
     let _ = writeln!(
         out,
-        "/// Builds a [`{}`].\n#[derive(Debug, Clone, Default)]\npub struct {0}Builder {{",
+        "/// Builds a [`{}`].\n#[derive(Clone, Default)]\npub struct {0}Builder {{",
         r.name
     );
     for (_, rust, scalar, _) in &r.fields {
         let _ = writeln!(out, "{rust}: Option<{}>,", scalar.rust());
     }
     out.push_str("}\n\n");
+    debug_impl(
+        out,
+        &format!("{}Builder", r.name),
+        r.fields.iter().map(|f| f.1.as_str()),
+    );
     let _ = writeln!(out, "impl {}Builder {{", r.name);
     for (wire, rust, scalar, required) in &r.fields {
         let req = if *required { ", required" } else { "" };
@@ -756,61 +767,13 @@ fn nested_request(out: &mut String, a: &ActionPlan, r: &NestedRequest) {
     out.push_str("})\n}\n}\n\n");
 }
 
-/// The serde attribute of a response field.
-fn field_attr(f: &FieldPlan) -> String {
-    if f.request_id {
-        return format!(
-            "#[serde(rename = {:?}, default, deserialize_with = \"crate::decode::request_id\")]",
-            f.wire
-        );
-    }
-    let helper = match (&f.ty, f.required) {
-        (RType::Scalar(Scalar::Str), false) => Some("opt_string"),
-        (RType::Scalar(Scalar::Str), true) => Some("lenient_string"),
-        (RType::Scalar(Scalar::I64), false) => Some("opt_i64"),
-        (RType::Scalar(Scalar::I64), true) => Some("i64"),
-        (RType::Scalar(Scalar::I32), false) => Some("opt_i32"),
-        (RType::Scalar(Scalar::I32), true) => Some("i32"),
-        (RType::Scalar(Scalar::F64), false) => Some("opt_f64"),
-        (RType::Scalar(Scalar::F64), true) => Some("f64"),
-        (RType::Scalar(Scalar::Bool), false) => Some("opt_bool"),
-        (RType::Scalar(Scalar::Bool), true) => Some("bool"),
-        (RType::U64, false) => Some("opt_u64"),
-        (RType::U64, true) => Some("u64"),
-        (RType::U32, false) => Some("opt_u32"),
-        (RType::U32, true) => Some("u32"),
-        (RType::Millis, false) => Some("opt_millis"),
-        (RType::Millis, true) => Some("millis"),
-        (RType::Eui, false) => Some("opt_eui"),
-        (RType::Eui, true) => Some("eui"),
-        (RType::Enum(_) | RType::Struct(_) | RType::Map, false) => Some("opt_element"),
-        (RType::List(_), false) if f.wrapped => Some("opt_wrapped_list"),
-        (RType::List(_), false) => Some("opt_list"),
-        (RType::List(_), true) => Some("list"),
-        (RType::Value, _) | (RType::Enum(_) | RType::Struct(_) | RType::Map, true) => None,
-    };
-    let default = if f.required { "" } else { ", default" };
-    match helper {
-        Some(h) => format!(
-            "#[serde(rename = {:?}{default}, deserialize_with = \"crate::decode::{h}\")]",
-            f.wire
-        ),
-        None => format!("#[serde(rename = {:?}{default})]", f.wire),
-    }
-}
-
-fn response_struct(out: &mut String, s: &StructPlan, nested: bool) {
+fn response_struct(out: &mut String, s: &StructPlan) {
     doc(out, &s.doc, false);
     let eq = if s.eq { ", Eq" } else { "" };
-    let _ = writeln!(
-        out,
-        "#[derive(Debug, Clone, PartialEq{eq}, Deserialize)]\n#[non_exhaustive]"
-    );
+    let _ = writeln!(out, "#[derive(Clone, PartialEq{eq})]\n#[non_exhaustive]");
     let _ = writeln!(out, "pub struct {} {{", s.name);
     for f in &s.fields {
         doc(out, &f.doc, false);
-        out.push_str(&field_attr(f));
-        out.push('\n');
         let ty = if f.required {
             f.ty.rust()
         } else {
@@ -819,9 +782,66 @@ fn response_struct(out: &mut String, s: &StructPlan, nested: bool) {
         let _ = writeln!(out, "pub {}: {ty},", f.rust);
     }
     out.push_str("}\n\n");
-    if nested {
-        let _ = writeln!(out, "element!({});\n", s.name);
+    debug_impl(out, &s.name, s.fields.iter().map(|f| f.rust.as_str()));
+    // Decoded field by field: each leniently (`crate::decode::lenient`), or through the helper
+    // for what its type alone cannot say.
+    let _ = writeln!(
+        out,
+        "impl<'de> serde::Deserialize<'de> for {} {{\nfn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {{\ncrate::decode::Fields::decode(d, |f| Ok({0} {{",
+        s.name
+    );
+    for f in &s.fields {
+        let _ = writeln!(out, "{}: {},", f.rust, field_take(f));
     }
+    out.push_str("}))\n}\n}\n\n");
+}
+
+/// How a response field is taken from its object's [`Fields`](crate::decode::Fields).
+fn field_take(f: &FieldPlan) -> String {
+    let helper = match (&f.ty, f.required) {
+        _ if f.request_id => Some("request_id"),
+        (RType::Millis, false) => Some("opt_millis"),
+        (RType::Millis, true) => Some("millis"),
+        (RType::Eui, false) => Some("opt_eui"),
+        (RType::Eui, true) => Some("eui"),
+        (RType::List(_), false) if f.wrapped => Some("opt_wrapped_list"),
+        _ => None,
+    };
+    match helper {
+        Some(h) => format!("f.with({:?}, crate::decode::{h})?", f.wire),
+        None if f.required => format!("f.req({:?})?", f.wire),
+        None => format!("f.opt({:?})?", f.wire),
+    }
+}
+
+/// `Debug` written out, inlined like the rest of the generated functions (see [`inline_all`]).
+fn debug_impl<'a>(out: &mut String, name: &str, fields: impl Iterator<Item = &'a str>) {
+    let _ = write!(
+        out,
+        "impl std::fmt::Debug for {name} {{\nfn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {{\nf.debug_struct({name:?})"
+    );
+    for field in fields {
+        let shown = field.trim_start_matches("r#");
+        let _ = write!(out, ".field({shown:?}, &self.{field})");
+    }
+    out.push_str(".finish()\n}\n}\n\n");
+}
+
+/// Marks every function of a generated file `#[inline]`: none is compiled in this crate
+/// unless used here, so an application compiles the actions it calls, not all of them.
+fn inline_all(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    for line in text.lines() {
+        let code = line.trim_start();
+        if code.starts_with("fn ") || code.starts_with("pub fn ") {
+            let indent = &line[..line.len() - code.len()];
+            out.push_str(indent);
+            out.push_str("#[inline]\n");
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
 }
 
 /// An expression reaching `path` from `root` by reference: `Option<&T>`.

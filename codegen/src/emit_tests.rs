@@ -44,10 +44,11 @@ pub fn every_action(products: &[(&Model, &ProductPlan)]) -> String {
     out.push_str("_ => return None,\n})\n}\n\n");
 
     out.push_str(
-        "/// Decodes `body` as the typed answer to `action`; `None` when the crate has no type for it.\n\
+        "/// Decodes `body` as the typed answer to `action`, as the client does; `None` when the crate\n\
+         /// has no type for it.\n\
          pub fn decode(product: &str, action: &str, body: &[u8]) -> Option<Result<(), String>> {\n\
          fn one<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<(), String> {\n\
-         serde_json::from_slice::<T>(body).map(|_| ()).map_err(|e| e.to_string())\n}\n\
+         alibaba_openapi::fuzzing::lenient::<T>(body).map(|_| ())\n}\n\
          Some(match (product, action) {\n",
     );
     for (model, plan) in products {

@@ -11,7 +11,7 @@ use crate::redact::Secrets;
 use crate::transport::Decoded;
 
 /// What tells success from failure in a body, read before the typed output, and the request
-/// id. Every other field is skipped without allocating.
+/// id.
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct Markers {
@@ -55,8 +55,8 @@ where
     T: serde::de::DeserializeOwned,
     C: ErrorCode,
 {
-    let markers: Markers = match serde_json::from_slice(body) {
-        Ok(markers) => markers,
+    let value: serde_json::Value = match serde_json::from_slice(body) {
+        Ok(value) => value,
         // An error status without a JSON body: a proxy's HTML page, typically.
         Err(_) if status >= 400 => return Err(Error::http_status(status, body, secrets)),
         Err(e) => {
@@ -64,14 +64,15 @@ where
             return Err(Error::decode(status, what, body, secrets));
         }
     };
+    let markers = Markers::deserialize(&value).unwrap_or_default();
     let failed_code = match (&markers.code, product.success_code()) {
         (Some(code), Some(ok)) => code != ok,
         _ => false,
     };
     if status >= 400 || markers.success == Some(false) || failed_code {
-        // The body is JSON (it parsed above); should an error field have an odd type, the
-        // code and the verdict are still those read above.
-        let envelope = serde_json::from_slice(body).unwrap_or_else(|_| Envelope {
+        // Should an error field have an odd type, the code and the verdict are still those
+        // read above.
+        let envelope = Envelope::deserialize(&value).unwrap_or_else(|_| Envelope {
             code: markers.code,
             success: markers.success,
             request_id: markers.request_id,
@@ -79,7 +80,7 @@ where
         });
         return Err(service_error(envelope, status, body, secrets));
     }
-    match serde_json::from_slice(body) {
+    match crate::decode::lenient::from_value(value) {
         Ok(output) => Ok(Decoded {
             output,
             request_id: markers.request_id.map(|id| id.trim().to_owned()),

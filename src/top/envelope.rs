@@ -67,7 +67,7 @@ pub(crate) fn decode<T: serde::de::DeserializeOwned>(
         let what = format!("the answer has neither `{key}` nor `error_response`");
         return Err(Error::decode(status, what, body, secrets));
     };
-    let output = serde_json::from_str(raw.get()).map_err(|e| {
+    let output = crate::decode::lenient::from_slice(raw.get().as_bytes()).map_err(|e| {
         let what = format!("`{key}` does not have the documented shape ({e})");
         Error::decode(status, what, body, secrets)
     })?;

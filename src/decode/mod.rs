@@ -1,11 +1,17 @@
-//! Lenient decoding of response fields: be liberal in what we accept.
+//! Lenient decoding of answers: be liberal in what we accept.
 //!
 //! The official documentation shows numbers as strings (`"Data":"1234"` for a Long), strings
 //! as numbers (`"JoinPermissionId": 123`) and request ids with a trailing newline, so the
-//! servers may send any of these. Each helper here accepts every such form and is used with
-//! `#[serde(deserialize_with = "...")]`.
+//! servers may send any of these. Every answer is decoded through [`lenient`], which gives each
+//! field the type it asks for; the helpers here add what a type alone cannot say (a trimmed
+//! request id, milliseconds as a time, a 16-digit EUI, a list in a wrapper object) and serve
+//! the hand-written types through `#[serde(deserialize_with = "...")]`.
 
-use std::collections::BTreeMap;
+mod fields;
+pub(crate) mod lenient;
+
+pub(crate) use fields::Fields;
+
 use std::fmt;
 
 use chrono::{DateTime, Utc};
@@ -124,21 +130,6 @@ pub(crate) fn request_id<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::E
         .unwrap_or_default())
 }
 
-/// A required unsigned integer, from a number or a numeric string.
-pub(crate) fn u64<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
-    required(integer(d)?)
-}
-
-/// An optional unsigned integer, from a number or a numeric string.
-pub(crate) fn opt_u64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
-    integer(d)
-}
-
-/// An optional unsigned 32-bit integer, from a number or a numeric string.
-pub(crate) fn opt_u32<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
-    integer(d)
-}
-
 /// An optional signed integer, from a number or a numeric string.
 pub(crate) fn opt_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
     integer(d)
@@ -194,175 +185,104 @@ pub(crate) fn opt_eui<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>,
     }
 }
 
-/// An optional 32-bit signed integer, from a number or a numeric string.
-pub(crate) fn opt_i32<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i32>, D::Error> {
-    integer(d)
-}
-
-/// An optional floating-point number, from a number or a numeric string.
-pub(crate) fn opt_f64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
-    match scalar(d)? {
-        Scalar::Null => Ok(None),
-        Scalar::U64(n) => Ok(Some(n as f64)),
-        Scalar::I64(n) => Ok(Some(n as f64)),
-        Scalar::F64(n) => Ok(Some(n)),
-        Scalar::Str(s) if s.trim().is_empty() => Ok(None),
-        Scalar::Str(s) => s
-            .trim()
-            .parse()
-            .map(Some)
-            .map_err(|_| de::Error::custom(format_args!("expected a number, got {s:?}"))),
-        Scalar::Bool(b) => Err(de::Error::custom(format_args!(
-            "expected a number, got {b}"
-        ))),
-    }
-}
-
-/// A value that can stand in a list or an optional field of an answer, decoded leniently:
-/// `None` for null (and for an empty string where the type has no empty value).
-///
-/// Implemented for the scalars, JSON values and maps here, for every response struct by
-/// [`element!`](crate::element), and for every response enum by `string_enum!`.
-pub(crate) trait Element: Sized {
-    fn element<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Self>, D::Error>;
-}
-
-macro_rules! scalar_elements {
-    ($($ty:ty => $helper:path),* $(,)?) => {
-        $(impl Element for $ty {
-            fn element<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Self>, D::Error> {
-                $helper(d)
-            }
-        })*
-    };
-}
-
-scalar_elements! {
-    String => opt_string,
-    i64 => opt_i64,
-    i32 => opt_i32,
-    u64 => opt_u64,
-    u32 => opt_u32,
-    f64 => opt_f64,
-    bool => opt_bool,
-}
-
-impl Element for serde_json::Value {
-    fn element<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Self>, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(d)?;
-        Ok((!value.is_null()).then_some(value))
-    }
-}
-
-impl Element for BTreeMap<String, serde_json::Value> {
-    fn element<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Self>, D::Error> {
-        match <serde_json::Value as serde::Deserialize>::deserialize(d)? {
-            serde_json::Value::Null => Ok(None),
-            serde_json::Value::String(s) if s.is_empty() => Ok(None),
-            serde_json::Value::Object(map) => Ok(Some(map.into_iter().collect())),
-            other => Err(de::Error::custom(format_args!(
-                "expected an object, got {}",
-                kind(&other)
-            ))),
-        }
-    }
-}
-
-fn kind(value: &serde_json::Value) -> &'static str {
-    match value {
-        serde_json::Value::Null => "null",
-        serde_json::Value::Bool(_) => "a boolean",
-        serde_json::Value::Number(_) => "a number",
-        serde_json::Value::String(_) => "a string",
-        serde_json::Value::Array(_) => "a list",
-        serde_json::Value::Object(_) => "an object",
-    }
-}
-
-/// An optional struct, enum, map or scalar of an answer.
-pub(crate) fn opt_element<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Element,
-{
-    T::element(d)
-}
-
-/// An optional list of an answer, whatever shape it arrives in: a JSON array (null items
-/// are dropped), one item where a list was expected (what an XML-to-JSON conversion makes of a
-/// list of one), or null or an empty string (`None`).
-pub(crate) fn opt_list<'de, D, T>(d: D) -> Result<Option<Vec<T>>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Element,
-{
-    let value = <serde_json::Value as serde::Deserialize>::deserialize(d)?;
-    items(value).map_err(de::Error::custom)
-}
-
-/// [`opt_list`] for a list the service nests in a wrapper object whose only entry is the list
+/// An optional list the service nests in a wrapper object whose only entry is the list
 /// (`{"SmsSendDetailDTO": [...]}`, as the XML-minded Dysmsapi answers nest lists) or its one
-/// item; the bare list is accepted too.
+/// item; the bare list (or its one item) is accepted too, and an empty wrapper is an empty list.
 pub(crate) fn opt_wrapped_list<'de, D, T>(d: D) -> Result<Option<Vec<T>>, D::Error>
 where
     D: Deserializer<'de>,
-    T: Element,
+    T: serde::de::DeserializeOwned,
 {
     let value = match <serde_json::Value as serde::Deserialize>::deserialize(d)? {
-        // An empty wrapper: the list it wraps is empty.
         serde_json::Value::Object(map) if map.is_empty() => serde_json::Value::Array(Vec::new()),
         serde_json::Value::Object(map) if map.len() == 1 => {
             map.into_iter().next().map(|(_, v)| v).unwrap_or_default()
         }
         other => other,
     };
-    items(value).map_err(de::Error::custom)
-}
-
-fn items<T: Element>(value: serde_json::Value) -> Result<Option<Vec<T>>, serde_json::Error> {
-    use serde::de::IntoDeserializer;
-    let items = match value {
-        serde_json::Value::Null => return Ok(None),
-        serde_json::Value::String(s) if s.is_empty() => return Ok(None),
-        serde_json::Value::Array(items) => items,
-        one => vec![one],
-    };
-    let mut list = Vec::with_capacity(items.len());
-    for item in items {
-        list.extend(T::element(item.into_deserializer())?);
-    }
-    Ok(Some(list))
+    lenient::from_value(value).map_err(de::Error::custom)
 }
 
 #[cfg(test)]
 mod tests {
     use serde::Deserialize;
 
-    #[derive(Deserialize)]
+    use super::lenient;
+
+    /// Plain types, decoded through `lenient` as every answer is, and the helpers that add what
+    /// a type cannot say.
+    #[derive(Deserialize, Debug)]
     struct T {
-        #[serde(default, deserialize_with = "super::opt_u64")]
+        #[serde(default)]
         n: Option<u64>,
-        #[serde(default, deserialize_with = "super::opt_string")]
+        #[serde(default)]
+        i: Option<i32>,
+        #[serde(default)]
+        f: Option<f64>,
+        #[serde(default)]
+        b: Option<bool>,
+        #[serde(default)]
         s: Option<String>,
+        #[serde(default)]
+        list: Option<Vec<String>>,
         #[serde(default, deserialize_with = "super::opt_eui")]
         eui: Option<String>,
         #[serde(default, deserialize_with = "super::request_id")]
         id: String,
+        #[serde(default, deserialize_with = "super::opt_wrapped_list")]
+        wrapped: Option<Vec<u32>>,
     }
 
     fn t(json: &str) -> T {
-        serde_json::from_str(json).unwrap()
+        lenient::from_slice(json.as_bytes()).unwrap()
+    }
+
+    fn fails(json: &str) -> bool {
+        lenient::from_slice::<T>(json.as_bytes()).is_err()
     }
 
     #[test]
     fn numbers_and_strings_are_interchangeable() {
         assert_eq!(t(r#"{"n":"1234"}"#).n, Some(1234));
         assert_eq!(t(r#"{"n":1234}"#).n, Some(1234));
+        assert_eq!(t(r#"{"n":1234.0}"#).n, Some(1234));
         assert_eq!(t(r#"{"n":18446744073709551615}"#).n, Some(u64::MAX));
+        assert_eq!(t(r#"{"i":" -7 "}"#).i, Some(-7));
+        assert_eq!(t(r#"{"f":"1.5"}"#).f, Some(1.5));
         assert_eq!(t(r#"{"s":123}"#).s.as_deref(), Some("123"));
+        assert_eq!(t(r#"{"s":true}"#).s.as_deref(), Some("true"));
         assert_eq!(t(r#"{"id":"A-B\n"}"#).id, "A-B");
-        assert!(serde_json::from_str::<T>(r#"{"n":"12x"}"#).is_err());
-        assert!(serde_json::from_str::<T>(r#"{"n":-1}"#).is_err());
+        assert!(fails(r#"{"n":"12x"}"#));
+        assert!(fails(r#"{"n":-1}"#));
+        assert!(fails(r#"{"i":3000000000}"#));
+        assert!(fails(r#"{"s":{}}"#));
+    }
+
+    #[test]
+    fn booleans_absent_values_and_lists_take_every_documented_form() {
+        for (json, b) in [
+            ("true", true),
+            (r#""False""#, false),
+            ("1", true),
+            (r#""0""#, false),
+        ] {
+            assert_eq!(t(&format!(r#"{{"b":{json}}}"#)).b, Some(b), "{json}");
+        }
+        assert!(fails(r#"{"b":"yes"}"#));
+        let absent = t(r#"{"n":"","b":null,"s":"","list":""}"#);
+        assert_eq!(
+            (absent.n, absent.b, absent.s, absent.list),
+            (None, None, None, None)
+        );
+        assert_eq!(t(r#"{"list":["a",1,null]}"#).list.unwrap(), ["a", "1"]);
+        assert_eq!(t(r#"{"list":"one"}"#).list.unwrap(), ["one"]);
+        assert_eq!(
+            t(r#"{"wrapped":{"Item":[1,"2"]}}"#).wrapped.unwrap(),
+            [1, 2]
+        );
+        assert_eq!(t(r#"{"wrapped":{"Item":3}}"#).wrapped.unwrap(), [3]);
+        assert_eq!(t(r#"{"wrapped":[4]}"#).wrapped.unwrap(), [4]);
+        assert_eq!(t(r#"{"wrapped":{}}"#).wrapped.unwrap(), Vec::<u32>::new());
     }
 
     #[test]
@@ -373,6 +293,6 @@ mod tests {
             t(r#"{"eui":"D896E0FFFE000001"}"#).eui.as_deref(),
             Some("D896E0FFFE000001")
         );
-        assert!(serde_json::from_str::<T>(r#"{"eui":"xyz"}"#).is_err());
+        assert!(fails(r#"{"eui":"xyz"}"#));
     }
 }
