@@ -45,47 +45,62 @@ pub(crate) fn scrub(text: &mut String, secrets: &[&str]) {
 ///
 /// Values shorter than 4 bytes are not secrets worth the false positives.
 #[derive(Default)]
-pub(crate) struct Secrets {
-    /// Longest first, so that a form containing another is replaced whole.
-    forms: Vec<String>,
+pub(crate) struct Secrets<'a> {
+    values: Vec<&'a str>,
+    /// Every form of every value, longest first (so that a form containing another is
+    /// replaced whole): made on the first scrub, which only an error needs.
+    forms: std::cell::OnceCell<Vec<String>>,
 }
 
-impl Secrets {
-    pub(crate) fn new<'a>(values: impl IntoIterator<Item = &'a str>) -> Self {
+impl<'a> Secrets<'a> {
+    pub(crate) fn new(values: impl IntoIterator<Item = &'a str>) -> Self {
         let mut secrets = Secrets::default();
         secrets.extend(values);
         secrets
     }
 
     /// Adds more secret values.
-    pub(crate) fn extend<'a>(&mut self, values: impl IntoIterator<Item = &'a str>) {
-        use crate::aliyun::sign::percent_encode;
-        for value in values.into_iter().filter(|v| v.len() >= 4) {
-            let once = percent_encode(value);
-            let twice = percent_encode(&once);
-            let json = value
-                .replace('\\', "\\\\")
-                .replace('"', "\\\"")
-                .replace('/', "\\/");
-            for form in [
-                once.to_ascii_lowercase(),
-                twice.to_ascii_lowercase(),
-                once,
-                twice,
-                json,
-                value.to_owned(),
-            ] {
-                if !self.forms.contains(&form) {
-                    self.forms.push(form);
+    pub(crate) fn extend(&mut self, values: impl IntoIterator<Item = &'a str>) {
+        self.values
+            .extend(values.into_iter().filter(|v| v.len() >= 4));
+        self.forms = std::cell::OnceCell::new();
+    }
+
+    fn forms(&self) -> &[String] {
+        self.forms.get_or_init(|| {
+            use crate::aliyun::sign::percent_encode;
+            let mut forms: Vec<String> = Vec::new();
+            for value in &self.values {
+                let once = percent_encode(value);
+                let twice = percent_encode(&once);
+                let json = value
+                    .replace('\\', "\\\\")
+                    .replace('"', "\\\"")
+                    .replace('/', "\\/");
+                for form in [
+                    once.to_ascii_lowercase(),
+                    twice.to_ascii_lowercase(),
+                    once,
+                    twice,
+                    json,
+                    (*value).to_owned(),
+                ] {
+                    if !forms.contains(&form) {
+                        forms.push(form);
+                    }
                 }
             }
-        }
-        self.forms.sort_by_key(|f| std::cmp::Reverse(f.len()));
+            forms.sort_by_key(|f| std::cmp::Reverse(f.len()));
+            forms
+        })
     }
 
     /// Replaces every form of every secret in `text`.
     pub(crate) fn scrub(&self, text: &mut String) {
-        for form in &self.forms {
+        if self.values.is_empty() {
+            return;
+        }
+        for form in self.forms() {
             if text.contains(form.as_str()) {
                 *text = text.replace(form.as_str(), REDACTED);
             }

@@ -22,9 +22,47 @@ pub(crate) struct FieldError {
     source: serde_json::Error,
 }
 
+/// The name under which [`Lenient`] hands an object to [`Fields`] whole, instead of entry by
+/// entry (the same kind of private name `serde_json::value::RawValue` uses).
+pub(super) const HANDOFF_NAME: &str = "$alibaba_openapi::decode::Fields";
+
+thread_local! {
+    /// The object [`Lenient`] hands over: set just before it calls the visitor's `visit_unit`,
+    /// taken at once by that visitor, on the same thread.
+    pub(super) static HANDOFF: std::cell::RefCell<Option<Map<String, Value>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
 impl<'de> Deserialize<'de> for Fields {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Map::deserialize(d).map(Fields)
+        struct FieldsVisitor;
+
+        impl<'de> de::Visitor<'de> for FieldsVisitor {
+            type Value = Fields;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+
+            // From `Lenient`: the object itself, without rebuilding it.
+            fn visit_unit<E: de::Error>(self) -> Result<Fields, E> {
+                HANDOFF
+                    .with(|slot| slot.borrow_mut().take())
+                    .map(Fields)
+                    .ok_or_else(|| E::custom("expected an object"))
+            }
+
+            // From any other deserializer: entry by entry.
+            fn visit_map<A: de::MapAccess<'de>>(self, mut access: A) -> Result<Fields, A::Error> {
+                let mut map = Map::new();
+                while let Some((key, value)) = access.next_entry::<String, Value>()? {
+                    map.insert(key, value);
+                }
+                Ok(Fields(map))
+            }
+        }
+
+        d.deserialize_struct(HANDOFF_NAME, &[], FieldsVisitor)
     }
 }
 

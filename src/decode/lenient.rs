@@ -171,11 +171,18 @@ impl<'de> Deserializer<'de> for Lenient {
 
     fn deserialize_struct<V: Visitor<'de>>(
         self,
-        _name: &'static str,
+        name: &'static str,
         _fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, Error> {
-        self.deserialize_map(visitor)
+        match self.0 {
+            // A generated response type: hand it the object whole.
+            Value::Object(map) if name == super::fields::HANDOFF_NAME => {
+                super::fields::HANDOFF.with(|slot| *slot.borrow_mut() = Some(map));
+                visitor.visit_unit()
+            }
+            other => Lenient(other).deserialize_map(visitor),
+        }
     }
 
     fn deserialize_newtype_struct<V: Visitor<'de>>(
