@@ -75,7 +75,13 @@ ours=(default linkwan sms)
 rounds=${ROUNDS:-1}
 declare -A total=([bare]=0 [default]=0 [linkwan]=0 [sms]=0)
 for ((i = 1; i <= rounds; i++)); do
-    if ((i % 2 == 1)); then order="bare ${ours[*]}"; else order="$(printf '%s ' "${ours[@]}" | rev | tr -s ' ' | rev) bare"; fi
+    if ((i % 2 == 1)); then
+        order="bare ${ours[*]}"
+    else
+        order=""
+        for ((j = ${#ours[@]} - 1; j >= 0; j--)); do order="$order ${ours[$j]}"; done
+        order="$order bare"
+    fi
     for which in $order; do
         rm -rf "$work/target-$which"
         if [ "$which" = bare ]; then
