@@ -495,3 +495,39 @@ async fn account_flagged_by_risk_control_is_forbidden_by_risk_control() {
     let letter = common::letter("风控账号授权书").build().unwrap();
     flagged.send(&letter).await.unwrap();
 }
+
+#[tokio::test]
+async fn advancing_the_services_clock_moves_business_times_but_not_the_gateways() {
+    let env = common::start().await;
+    env.emulator.advance_time(chrono::Duration::hours(3));
+    let later = env.emulator.business_now();
+    assert!(later - env.emulator.now() >= chrono::Duration::minutes(179));
+    // Requests signed with the real time still pass the gateway.
+    let submitted = env
+        .aliyun
+        .send(
+            &alibaba_openapi::aliyun::linkwan::SubmitJoinPermissionAuthOrder::builder()
+                .join_permission_id(accounts::JOIN_PERMISSION_ID)
+                .renter_aliyun_id(accounts::RENTER.aliyun_id)
+                .build()
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let order = env
+        .aliyun
+        .send(
+            &alibaba_openapi::aliyun::linkwan::GetJoinPermissionAuthOrder::builder()
+                .order_id(submitted.order_id)
+                .build()
+                .unwrap(),
+        )
+        .await
+        .unwrap()
+        .order;
+    let applied = order.applying_at.unwrap();
+    assert!(
+        (applied - later).num_seconds().abs() <= 5,
+        "{applied} is on the services' clock ({later})"
+    );
+}

@@ -532,6 +532,24 @@ impl Emulator {
         lock(&self.state).clock_skew = skew;
     }
 
+    /// Moves the services' clock forward by `by` (or back, with a negative duration): what
+    /// LinkWAN and SMS business rules read — order times, SMS flow-control windows, receipts,
+    /// validity periods — so a test can pass an hour in an instant. The gateway still checks
+    /// request timestamps against [`now`](Emulator::now), so clients need not re-learn their
+    /// clock.
+    pub fn advance_time(&self, by: chrono::Duration) {
+        let mut state = lock(&self.state);
+        state.time_offset = state
+            .time_offset
+            .checked_add(&by)
+            .unwrap_or(state.time_offset);
+    }
+
+    /// The services' clock: [`now`](Emulator::now) plus every [`advance_time`](Emulator::advance_time).
+    pub fn business_now(&self) -> DateTime<Utc> {
+        lock(&self.state).business_now()
+    }
+
     /// The requests received so far, in order of arrival: the most recent
     /// [`EmulatorBuilder::max_recorded_requests`] of them (within the recording's byte budget),
     /// those the gateway refused as summaries (see [`RecordedRequest`]).
@@ -600,7 +618,7 @@ impl Emulator {
     /// order does not exist or is not APPLYING.
     pub fn accept_order(&self, order_id: u64) -> bool {
         let mut state = lock(&self.state);
-        let now = state.now();
+        let now = state.business_now();
         state.linkwan.accept(order_id, now)
     }
 
@@ -608,7 +626,7 @@ impl Emulator {
     /// order does not exist or is not APPLYING.
     pub fn reject_order(&self, order_id: u64) -> bool {
         let mut state = lock(&self.state);
-        let now = state.now();
+        let now = state.business_now();
         state.linkwan.reject(order_id, now)
     }
 
@@ -616,7 +634,7 @@ impl Emulator {
     /// `false` when the order does not exist or is already REJECTED or CANCELED.
     pub fn cancel_order(&self, order_id: u64) -> bool {
         let mut state = lock(&self.state);
-        let now = state.now();
+        let now = state.business_now();
         state.linkwan.cancel(order_id, now)
     }
 }

@@ -19,8 +19,13 @@ const NONCE_MEMORY_MINUTES: i64 = 30;
 /// The emulator's whole state. Locked briefly and never across an `.await`.
 #[derive(Debug)]
 pub(crate) struct State {
-    /// Emulator clock = real clock + skew.
+    /// Emulator clock = real clock + skew: what the gateway checks timestamps against.
     pub clock_skew: Duration,
+    /// How far the services' clock runs ahead of the gateway's: moved forward by a test
+    /// ([`Emulator::advance_time`](super::Emulator::advance_time)) to pass flow-control
+    /// windows, receipts and expirations without waiting, and without making every signed
+    /// request's timestamp look stale.
+    pub time_offset: Duration,
     /// Fingerprint of `(AccessKeyId, SignatureNonce)` → when it was first seen (emulator
     /// clock); the oldest forgotten beyond [`MAX_NONCES`].
     nonces: BoundedMap<u128, DateTime<Utc>>,
@@ -44,6 +49,7 @@ impl State {
     ) -> State {
         State {
             clock_skew,
+            time_offset: Duration::zero(),
             nonces: BoundedMap::new(MAX_NONCES),
             faults,
             requests: Bounded::new(max_recorded_requests, MAX_RECORDED_BYTES),
@@ -59,6 +65,13 @@ impl State {
     pub fn now(&self) -> DateTime<Utc> {
         let real = Utc::now();
         real.checked_add_signed(self.clock_skew).unwrap_or(real)
+    }
+
+    /// The services' clock: the emulator's clock moved forward by what the test advanced it.
+    /// Business rules (order times, SMS flow control and receipts, validity periods) read it.
+    pub fn business_now(&self) -> DateTime<Utc> {
+        let now = self.now();
+        now.checked_add_signed(self.time_offset).unwrap_or(now)
     }
 
     /// Remembers a nonce of an access key; `false` when it was already used within the window.
