@@ -10,6 +10,7 @@
 mod fields;
 pub(crate) mod lenient;
 
+#[cfg_attr(not(any(feature = "linkwan", feature = "sms")), allow(unused_imports))]
 pub(crate) use fields::Fields;
 
 use std::fmt;
