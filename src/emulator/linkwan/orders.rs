@@ -196,8 +196,9 @@ impl LinkWan {
     }
 
     pub(super) fn submit(&mut self, call: &Call<'_>) -> ApiResult {
-        let permission_id = call.required("JoinPermissionId")?;
-        let renter = call.required("RenterAliyunId")?;
+        let params = checked(call, "SubmitJoinPermissionAuthOrder", &[])?;
+        let permission_id = params.required("JoinPermissionId")?;
+        let renter = params.required("RenterAliyunId")?;
         let caller = call.caller.aliyun_id;
         let permission = self
             .permissions
@@ -255,8 +256,8 @@ impl LinkWan {
     }
 
     pub(super) fn get_order(&self, call: &Call<'_>) -> ApiResult {
-        let order_id = call.required("OrderId")?;
-        let id = numeric_id(order_id)?;
+        let params = checked(call, "GetJoinPermissionAuthOrder", &[])?;
+        let id = numeric_id(params.required("OrderId")?)?;
         let order = self.orders.get(&id).ok_or_else(non_existent)?;
         let caller = call.caller.aliyun_id;
         if order.owner != caller && order.renter != caller {

@@ -342,7 +342,8 @@ impl LinkWan {
     }
 
     pub(super) fn get_owned(&self, call: &Call<'_>) -> ApiResult {
-        let permission_id = call.required("JoinPermissionId")?;
+        let params = checked(call, "GetOwnedJoinPermission", &[])?;
+        let permission_id = params.required("JoinPermissionId")?;
         let p = self.owned(permission_id, call)?;
         // AuthState has three documented values: a REJECTED or CANCELED order, or a returned
         // one, leaves the permission NEW again, free to be granted.
