@@ -25,18 +25,18 @@ use support::*;
 async fn a_permission_is_created_granted_used_returned_and_deleted_by_its_two_parties() {
     let p = start().await;
 
-    // The owner creates a permission and finds it beside the seeded two.
+    // The owner creates a permission and finds it beside the seeded three.
     let id = created(&p.owner, create("网关凭证_A").rx_delay(2).data_rate(3)).await;
     let listed = owned_list(&p.owner, list_owned(10)).await;
     let ids: Vec<_> = listed
         .iter()
         .map(|i| i.join_permission_id.clone().unwrap())
         .collect();
-    assert_eq!(ids, ["123", "124", id.as_str()], "by creation time");
+    assert_eq!(ids, ["123", "124", "125", id.as_str()], "by creation time");
     let count = linkwan::CountOwnedJoinPermissions::builder()
         .build()
         .unwrap();
-    assert_eq!(p.owner.send(&count).await.unwrap().data, Some(3));
+    assert_eq!(p.owner.send(&count).await.unwrap().data, Some(4));
     let mine = owned(&p.owner, &id).await.unwrap();
     assert_eq!(mine.join_permission_name.as_deref(), Some("网关凭证_A"));
     assert_eq!(mine.auth_state, Some(AuthState::New));
@@ -147,7 +147,7 @@ async fn a_permission_is_created_granted_used_returned_and_deleted_by_its_two_pa
     // And the owner deletes it.
     delete(&p.owner, &id).await.unwrap();
     assert_eq!(refusal(owned(&p.owner, &id).await), "NonExistent");
-    assert_eq!(p.owner.send(&count).await.unwrap().data, Some(2));
+    assert_eq!(p.owner.send(&count).await.unwrap().data, Some(3));
     assert_eq!(
         order(&p.owner, order_id).await.join_permission_id,
         id,

@@ -78,8 +78,8 @@
 //! # LinkWAN (`2019-03-01`, also accepts `2018-12-30`)
 //! Two accounts act, each with its own keys: the owner of a join permission grants it through an
 //! authorization order, the renter accepts, rejects, uses and returns it, and each is notified of
-//! what the other did. Seeded: join permissions `123` and `124` owned by [`accounts::OWNER`],
-//! `900` by [`accounts::OTHER`]; frequency band plan groups `101` (CN470 同频), `102` (CN470 异频)
+//! what the other did. Seeded: join permissions `123`, `124` and `125` owned by
+//! [`accounts::OWNER`], `900` by [`accounts::OTHER`]; frequency band plan groups `101` (CN470 同频), `102` (CN470 异频)
 //! and `201` (AS923 同频), the ids the documentation names. Every `*Millis` is on the services'
 //! clock ([`Emulator::business_now`], moved by [`Emulator::advance_time`]).
 //!

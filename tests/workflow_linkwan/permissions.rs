@@ -228,7 +228,7 @@ async fn class_mode_rx_delay_data_rate_band_plan_and_join_eui_are_checked_on_cre
 async fn an_account_owns_at_most_100_local_permissions_the_seeded_included() {
     let p = start().await;
     let mut last = String::new();
-    for i in 2..100 {
+    for i in 3..100 {
         last = created(&p.owner, create(&format!("cap_{i}"))).await;
     }
     let count = linkwan::CountOwnedJoinPermissions::builder()
@@ -247,7 +247,7 @@ async fn an_account_owns_at_most_100_local_permissions_the_seeded_included() {
 async fn the_owners_listing_filters_sorts_pages_and_counts_alike() {
     let p = start().await;
     let euis = ["70B3D57ED00000A1", "70B3D57ED00000B2", "70B3D57ED00000A3"];
-    let mut ids = vec!["123".to_owned(), "124".to_owned()];
+    let mut ids = vec!["123".to_owned(), "124".to_owned(), "125".to_owned()];
     for (i, eui) in euis.iter().enumerate() {
         p.emulator.advance_time(Duration::minutes(1));
         let request = create(&format!("alpha_{i}"))
@@ -257,10 +257,10 @@ async fn the_owners_listing_filters_sorts_pages_and_counts_alike() {
     }
     p.emulator.advance_time(Duration::minutes(1));
     ids.push(created(&p.owner, create("beta_0")).await);
-    set_enabled(&p.owner, &ids[2], false).await.unwrap();
-    set_enabled(&p.owner, &ids[5], false).await.unwrap();
-    let applying = submit(&p.owner, &ids[3], RENTER).await.unwrap();
-    let accepted = submit(&p.owner, &ids[4], RENTER).await.unwrap();
+    set_enabled(&p.owner, &ids[3], false).await.unwrap();
+    set_enabled(&p.owner, &ids[6], false).await.unwrap();
+    let applying = submit(&p.owner, &ids[4], RENTER).await.unwrap();
+    let accepted = submit(&p.owner, &ids[5], RENTER).await.unwrap();
     move_order(&p.renter, Move::Accept, &accepted.to_string())
         .await
         .unwrap();
@@ -302,10 +302,10 @@ async fn the_owners_listing_filters_sorts_pages_and_counts_alike() {
         .iter()
         .map(|page| page.data.as_ref().unwrap().list.as_ref().unwrap().len())
         .collect();
-    assert_eq!(sizes, [2, 2, 2]);
+    assert_eq!(sizes, [2, 2, 2, 1]);
     assert!(pages
         .iter()
-        .all(|page| page.data.as_ref().unwrap().total_count == Some(6)));
+        .all(|page| page.data.as_ref().unwrap().total_count == Some(7)));
     let past = raw(
         "ListOwnedJoinPermissions",
         &[("Offset", "50"), ("Limit", "10")],
@@ -316,7 +316,7 @@ async fn the_owners_listing_filters_sorts_pages_and_counts_alike() {
             body["Data"]["TotalCount"].as_i64(),
             body["Data"]["List"].as_array().map(Vec::len)
         ),
-        (Some(6), Some(0))
+        (Some(7), Some(0))
     );
     let over = raw(
         "ListOwnedJoinPermissions",
@@ -333,22 +333,22 @@ async fn the_owners_listing_filters_sorts_pages_and_counts_alike() {
         (
             |r| r.fuzzy_join_permission_name("ALPHA"),
             |r| r.fuzzy_join_permission_name("ALPHA"),
-            vec![&ids[2], &ids[3], &ids[4]],
+            vec![&ids[3], &ids[4], &ids[5]],
         ),
         (
             |r| r.fuzzy_join_eui("00a"),
             |r| r.fuzzy_join_eui("00a"),
-            vec![&ids[2], &ids[4]],
+            vec![&ids[3], &ids[5]],
         ),
         (
             |r| r.fuzzy_renter_aliyun_id("some"),
             |r| r.fuzzy_renter_aliyun_id("some"),
-            vec![&ids[3], &ids[4]],
+            vec![&ids[4], &ids[5]],
         ),
         (
             |r| r.enabled(false),
             |r| r.enabled(false),
-            vec![&ids[2], &ids[5]],
+            vec![&ids[3], &ids[6]],
         ),
         (
             |r| r.enabled(true).fuzzy_join_permission_name("_0"),

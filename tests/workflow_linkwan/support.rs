@@ -16,7 +16,7 @@ pub const OWNER: &str = accounts::OWNER.aliyun_id;
 pub const RENTER: &str = accounts::RENTER.aliyun_id;
 pub const OTHER: &str = accounts::OTHER.aliyun_id;
 
-/// The owner of the seeded permissions 123 and 124, the renter (`some_user`) and a third
+/// The owner of the seeded permissions 123, 124 and 125, the renter (`some_user`) and a third
 /// account (owner of 900), each with a client signed with its own keys.
 pub struct Parties {
     pub emulator: Emulator,

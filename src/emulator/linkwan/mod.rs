@@ -108,7 +108,8 @@ pub(crate) const STATEFUL: &[(&str, Handler)] = &[
 /// LinkWAN's state.
 #[derive(Debug)]
 pub(crate) struct LinkWan {
-    /// By id: the seeded `123`, `124`, `900`, then those created, from [`FIRST_PERMISSION_ID`].
+    /// By id: the seeded `123`, `124`, `125`, `900`, then those created, from
+    /// [`FIRST_PERMISSION_ID`].
     permissions: BTreeMap<String, JoinPermission>,
     next_permission_id: u64,
     /// By id, in submission order.
@@ -120,14 +121,14 @@ pub(crate) struct LinkWan {
     notifications: Notifications,
 }
 
-/// The first id given to a created join permission (the seeded ones are `123`, `124`, `900`).
+/// The first id given to a created join permission (the seeded ones are `123` to `125`, `900`).
 const FIRST_PERMISSION_ID: u64 = 1000;
 /// The first authorization order id handed out.
 const FIRST_ORDER_ID: u64 = 1234;
 
 impl LinkWan {
-    /// The seeded state: join permissions `123` and `124` of OWNER, `900` of OTHER; no order,
-    /// no notification.
+    /// The seeded state: join permissions `123`, `124` and `125` of OWNER, `900` of OTHER; no
+    /// order, no notification.
     pub fn seeded() -> LinkWan {
         LinkWan {
             permissions: permissions::seeded(),

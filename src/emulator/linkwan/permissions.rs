@@ -48,7 +48,7 @@ pub(super) struct JoinPermission {
     pub current_order: Option<u64>,
 }
 
-/// The seeded join permissions: `123` and `124` of OWNER, `900` of OTHER.
+/// The seeded join permissions: `123`, `124` and `125` of OWNER, `900` of OTHER.
 pub(super) fn seeded() -> BTreeMap<String, JoinPermission> {
     let documented = JoinPermission {
         owner: OWNER.aliyun_id.to_owned(),
@@ -77,6 +77,20 @@ pub(super) fn seeded() -> BTreeMap<String, JoinPermission> {
         create_millis: 1_546_272_000_000,
         ..documented.clone()
     };
+    let third = JoinPermission {
+        name: "凭证3".to_owned(),
+        join_eui: "70B3D57ED0001A2C".to_owned(),
+        class_mode: "B".to_owned(),
+        freq_band_plan_group_id: 201,
+        data_rate: 2,
+        rx_delay: 2,
+        multicast_node_count: 0,
+        nodes_cnt: 0,
+        data_dispatch_destination: None,
+        bound_product_name: None,
+        create_millis: 1_577_808_000_000,
+        ..documented.clone()
+    };
     let other = JoinPermission {
         owner: OTHER.aliyun_id.to_owned(),
         name: "other-permission".to_owned(),
@@ -89,6 +103,7 @@ pub(super) fn seeded() -> BTreeMap<String, JoinPermission> {
     BTreeMap::from([
         (accounts::JOIN_PERMISSION_ID.to_owned(), documented),
         (accounts::SECOND_JOIN_PERMISSION_ID.to_owned(), second),
+        (accounts::THIRD_JOIN_PERMISSION_ID.to_owned(), third),
         (accounts::OTHER_JOIN_PERMISSION_ID.to_owned(), other),
     ])
 }

@@ -150,7 +150,7 @@ fn each_account_owns_at_most_the_cap_the_seeded_included() {
         );
         call(l, who, &query, |l, c| l.create_local(c))
     };
-    for i in 2..MAX_LOCAL_JOIN_PERMISSIONS {
+    for i in 3..MAX_LOCAL_JOIN_PERMISSIONS {
         create(&mut linkwan, OWNER, i).unwrap();
     }
     assert_eq!(
