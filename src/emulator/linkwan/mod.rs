@@ -240,15 +240,25 @@ impl<'a> Params<'a> {
         Ok(self.flag("Ascending")?.unwrap_or(true))
     }
 
-    /// The page `Offset` / `Limit` asks for, of `items` already filtered and sorted, as
-    /// `{"TotalCount","List"}`. The model's checks saw to `Offset` ≥ 0 and `Limit` 1 to 200.
-    fn page(&self, items: Vec<Value>) -> Result<Map<String, Value>, ApiError> {
+    /// The page `Offset` / `Limit` asks for, of `items` already filtered and sorted, each
+    /// rendered by `render`, as `{"TotalCount","List"}`. The model's checks saw to `Offset` ≥ 0
+    /// and `Limit` 1 to 200.
+    fn page<T>(
+        &self,
+        items: Vec<T>,
+        render: impl FnMut(T) -> Value,
+    ) -> Result<Map<String, Value>, ApiError> {
         let offset = self.int("Offset")?.unwrap_or(0).max(0);
         let limit = self.int("Limit")?.unwrap_or(0).max(0);
         let total = items.len();
         let skip = usize::try_from(offset).unwrap_or(usize::MAX);
         let take = usize::try_from(limit).unwrap_or(usize::MAX);
-        let list: Vec<Value> = items.into_iter().skip(skip).take(take).collect();
+        let list: Vec<Value> = items
+            .into_iter()
+            .skip(skip)
+            .take(take)
+            .map(render)
+            .collect();
         Ok(success(json!({"TotalCount": total, "List": list})))
     }
 }
@@ -261,7 +271,7 @@ fn fuzzy(text: &str, needle: Option<&str>) -> bool {
     })
 }
 
-/// Sorts by `key` (then by the numeric id), ascending or not.
+/// Sorts by `key`, ascending or not (keys end with the id, so equal times keep a fixed order).
 fn sort_by_key<T, K: Ord>(items: &mut [T], ascending: bool, key: impl Fn(&T) -> K) {
     items.sort_by(|a, b| {
         let order = key(a).cmp(&key(b));

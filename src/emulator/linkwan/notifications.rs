@@ -203,12 +203,8 @@ impl LinkWan {
         // ordered by the time they were sent.
         let ascending = params.ascending(None)?;
         let filter = NoticeFilter::read(&params)?;
-        let items = self
-            .notifications_matching(call, &filter, ascending)
-            .into_iter()
-            .map(|(id, n)| self.render(id, n))
-            .collect();
-        params.page(items)
+        let found = self.notifications_matching(call, &filter, ascending);
+        params.page(found, |(id, n)| self.render(id, n))
     }
 
     pub(super) fn count_notifications(&self, call: &Call<'_>) -> ApiResult {

@@ -405,31 +405,27 @@ impl LinkWan {
         let params = checked(call, "ListOwnedJoinPermissions", &[])?;
         let ascending = params.ascending(Some(SORTING_FIELDS))?;
         let filter = OwnedFilter::read(&params)?;
-        let items = self
-            .owned_matching(call, &filter, ascending)
-            .into_iter()
-            .map(|(id, p)| {
-                let (auth_state, renter) = self.auth(p);
-                let mut item = Map::new();
-                item.insert("JoinPermissionId".into(), json!(id));
-                item.insert("JoinPermissionName".into(), json!(p.name));
-                item.insert("JoinEui".into(), json!(p.join_eui));
-                item.insert(
-                    "FreqBandPlanGroupId".into(),
-                    json!(p.freq_band_plan_group_id),
-                );
-                item.insert("ClassMode".into(), json!(p.class_mode));
-                item.insert("Enabled".into(), json!(p.enabled));
-                item.insert("RxDelay".into(), json!(p.rx_delay));
-                item.insert("DataRate".into(), json!(p.data_rate));
-                if let Some(renter) = renter {
-                    item.insert("RenterAliyunId".into(), json!(renter));
-                }
-                item.insert("AuthState".into(), json!(auth_state));
-                Value::Object(item)
-            })
-            .collect();
-        params.page(items)
+        let found = self.owned_matching(call, &filter, ascending);
+        params.page(found, |(id, p)| {
+            let (auth_state, renter) = self.auth(p);
+            let mut item = Map::new();
+            item.insert("JoinPermissionId".into(), json!(id));
+            item.insert("JoinPermissionName".into(), json!(p.name));
+            item.insert("JoinEui".into(), json!(p.join_eui));
+            item.insert(
+                "FreqBandPlanGroupId".into(),
+                json!(p.freq_band_plan_group_id),
+            );
+            item.insert("ClassMode".into(), json!(p.class_mode));
+            item.insert("Enabled".into(), json!(p.enabled));
+            item.insert("RxDelay".into(), json!(p.rx_delay));
+            item.insert("DataRate".into(), json!(p.data_rate));
+            if let Some(renter) = renter {
+                item.insert("RenterAliyunId".into(), json!(renter));
+            }
+            item.insert("AuthState".into(), json!(auth_state));
+            Value::Object(item)
+        })
     }
 
     pub(super) fn count_owned(&self, call: &Call<'_>) -> ApiResult {

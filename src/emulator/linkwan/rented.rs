@@ -109,27 +109,23 @@ impl LinkWan {
         let params = checked(call, "ListRentedJoinPermissions", &[])?;
         let ascending = params.ascending(Some(SORTING_FIELDS))?;
         let filter = RentedFilter::read(&params)?;
-        let items = self
-            .rented_matching(call, &filter, ascending)
-            .into_iter()
-            .map(|(id, p)| {
-                // The model types these three as strings here (numbers in the owner's view).
-                json!({
-                    "JoinPermissionId": id,
-                    "JoinPermissionName": p.name,
-                    "Type": "LOCAL",
-                    "OwnerAliyunId": p.owner,
-                    "JoinEui": p.join_eui,
-                    "ClassMode": p.class_mode,
-                    "Enabled": p.enabled,
-                    "BoundNodeGroup": false,
-                    "FreqBandPlanGroupId": p.freq_band_plan_group_id.to_string(),
-                    "RxDelay": p.rx_delay.to_string(),
-                    "DataRate": p.data_rate.to_string(),
-                })
+        let found = self.rented_matching(call, &filter, ascending);
+        params.page(found, |(id, p)| {
+            // The model types these three as strings here (numbers in the owner's view).
+            json!({
+                "JoinPermissionId": id,
+                "JoinPermissionName": p.name,
+                "Type": "LOCAL",
+                "OwnerAliyunId": p.owner,
+                "JoinEui": p.join_eui,
+                "ClassMode": p.class_mode,
+                "Enabled": p.enabled,
+                "BoundNodeGroup": false,
+                "FreqBandPlanGroupId": p.freq_band_plan_group_id.to_string(),
+                "RxDelay": p.rx_delay.to_string(),
+                "DataRate": p.data_rate.to_string(),
             })
-            .collect();
-        params.page(items)
+        })
     }
 
     pub(super) fn count_rented(&self, call: &Call<'_>) -> ApiResult {
