@@ -103,33 +103,30 @@ async fn nested_objects_lists_and_enums_decode_into_typed_answers() {
         .expect("a list of objects");
     assert!(details[0].operator_code.is_some() && details[0].register_status.is_some());
 
-    let notifications = linkwan::ListNotifications::builder()
+    // A listing's items: enums, a nested object, a list of objects.
+    let groups = linkwan::ListNodeGroups::builder()
         .offset(0)
         .limit(10)
-        .handle_state("UNHANDLED")
         .build()
         .unwrap();
-    let data = env.aliyun.send(&notifications).await.unwrap().data.unwrap();
+    let data = env.aliyun.send(&groups).await.unwrap().data.unwrap();
     let list = data.list.unwrap();
     assert_eq!((list.len(), data.total_count), (7, Some(7)));
     for item in &list {
-        assert_eq!(
-            item.handle_state,
-            Some(linkwan::HandleState::Unhandled),
-            "the filter"
-        );
         assert!(!matches!(
-            item.category,
-            Some(linkwan::NotificationCategory::Unknown(_)) | None
+            item.class_mode,
+            Some(linkwan::ClassMode::Unknown(_)) | None
         ));
-        let auth = item.join_permission_auth_info.as_ref().unwrap();
-        assert!(auth.applying_at.is_some() && auth.renter_aliyun_id.is_some());
         assert!(!matches!(
-            auth.order_state,
-            Some(linkwan::OrderState::Unknown(_)) | None
+            item.join_permission_type,
+            Some(linkwan::JoinPermissionType::Unknown(_)) | None
         ));
+        let config = item.data_dispatch_config.as_ref().unwrap();
+        assert!(config.iot_product.as_ref().unwrap().product_key.is_some());
+        let locks = item.locks.as_ref().unwrap();
+        assert!(!locks.is_empty() && locks.iter().all(|l| l.create_at.is_some()));
     }
-    let ids: BTreeSet<_> = list.iter().map(|i| i.notification_id.clone()).collect();
+    let ids: BTreeSet<_> = list.iter().map(|i| i.node_group_id.clone()).collect();
     assert_eq!(ids.len(), 7);
 }
 
@@ -262,12 +259,12 @@ async fn overlay_limits_are_enforced_for_clients_that_do_not_check_them() {
         "{message}"
     );
 
-    // 4 to 30 characters, a Chinese character counting as two.
+    // 4 to 30 characters, a Chinese character counting as two (a roaming permission: a local
+    // one has state, and answers `InvalidName`).
     let create = |name: &str| {
-        linkwan_raw("CreateLocalJoinPermission")
+        linkwan_raw("ApplyRoamingJoinPermission")
             .param("ClassMode", "A")
             .param("FreqBandPlanGroupId", "101")
-            .param("UseDefaultJoinEui", "true")
             .param("JoinPermissionName", name)
     };
     let (_, code, message) = refused(client, create("abc")).await;
@@ -289,9 +286,9 @@ async fn overlay_limits_are_enforced_for_clients_that_do_not_check_them() {
 }
 
 #[tokio::test]
-async fn list_owned_join_permissions_pages_with_offset_and_limit_to_the_total() {
+async fn a_generic_listing_pages_with_offset_and_limit_to_the_total() {
     let env = common::start().await;
-    let request = linkwan::ListOwnedJoinPermissions::builder()
+    let request = linkwan::ListGateways::builder()
         .offset(0)
         .limit(2)
         .build()
@@ -309,29 +306,17 @@ async fn list_owned_join_permissions_pages_with_offset_and_limit_to_the_total() 
         .into_iter()
         .flat_map(|p| p.data.unwrap().list.unwrap())
         .collect();
-    let ids: BTreeSet<_> = items
-        .iter()
-        .map(|i| i.join_permission_id.clone().unwrap())
-        .collect();
-    assert_eq!(ids.len(), 7, "distinct ids: {ids:?}");
-    for item in &items {
-        let eui = item.join_eui.as_deref().unwrap();
+    let euis: BTreeSet<_> = items.iter().map(|i| i.gw_eui.clone().unwrap()).collect();
+    assert_eq!(euis.len(), 7, "distinct gateways: {euis:?}");
+    for eui in &euis {
         assert!(eui.len() == 16 && eui.bytes().all(|b| b.is_ascii_hexdigit()));
-        assert!(!matches!(
-            item.auth_state,
-            Some(linkwan::AuthState::Unknown(_)) | None
-        ));
-        assert!(!matches!(
-            item.class_mode,
-            Some(linkwan::ClassMode::Unknown(_)) | None
-        ));
     }
 
     // The same walk again finds the same collection; another filter another one.
     let again: Vec<_> = env
         .aliyun
         .paginate(
-            linkwan::ListOwnedJoinPermissions::builder()
+            linkwan::ListGateways::builder()
                 .offset(0)
                 .limit(3)
                 .build()
@@ -345,11 +330,11 @@ async fn list_owned_join_permissions_pages_with_offset_and_limit_to_the_total() 
     let filtered: Vec<_> = env
         .aliyun
         .paginate(
-            linkwan::ListOwnedJoinPermissions::builder()
+            linkwan::ListGateways::builder()
                 .offset(0)
                 .limit(7)
-                .fuzzy_join_permission_name("x")
-                .enabled(false)
+                .fuzzy_name("x")
+                .freq_band_plan_group_id(201)
                 .build()
                 .unwrap(),
         )
@@ -359,10 +344,12 @@ async fn list_owned_join_permissions_pages_with_offset_and_limit_to_the_total() 
         .unwrap();
     assert_eq!(filtered.len(), 7);
     assert!(
-        filtered.iter().all(|i| i.enabled == Some(false)),
+        filtered
+            .iter()
+            .all(|i| i.freq_band_plan_group_id == Some(201)),
         "the filter"
     );
-    assert_ne!(filtered[0].join_permission_id, items[0].join_permission_id);
+    assert_ne!(filtered[0].gw_eui, items[0].gw_eui);
 }
 
 #[tokio::test]

@@ -30,8 +30,9 @@ pub struct Account {
     pub access_key_secret: &'static str,
 }
 
-/// The network operator: owns the join permissions [`JOIN_PERMISSION_ID`] and
-/// [`SECOND_JOIN_PERMISSION_ID`], and is the account to grant them from.
+/// The network operator: owns the join permissions [`JOIN_PERMISSION_ID`],
+/// [`SECOND_JOIN_PERMISSION_ID`] and [`THIRD_JOIN_PERMISSION_ID`], and is the account to grant
+/// them from.
 pub const OWNER: Account = Account {
     aliyun_id: "emulator_owner",
     access_key_id: "LTAI5tEmulatorOwner00001",
@@ -134,6 +135,10 @@ pub const JOIN_PERMISSION_ID: &str = "123";
 /// A second join permission owned by [`OWNER`], with a JoinEUI that has hex letters
 /// (`70B3D57ED0001A2B`) and no bound product.
 pub const SECOND_JOIN_PERMISSION_ID: &str = "124";
+
+/// A third join permission owned by [`OWNER`], of class B on band plan 201 (AS923), so that the
+/// owner's listing spans more than one page of two.
+pub const THIRD_JOIN_PERMISSION_ID: &str = "125";
 
 /// A join permission owned by [`OTHER`]: [`OWNER`] asking about it gets `NotResourceOwner`.
 pub const OTHER_JOIN_PERMISSION_ID: &str = "900";

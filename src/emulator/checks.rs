@@ -29,6 +29,17 @@ const SHOWN_CHARS: usize = 40;
 
 /// Checks a request against its action's model.
 pub(crate) fn check(action: &'static ActionSpec, request: &Incoming) -> Result<(), ApiError> {
+    check_except(action, request, &[])
+}
+
+/// [`check`], leaving the overlay's limits of the parameters named in `own` to the caller: a
+/// stateful action whose business rule answers them with a documented code of its own (LinkWAN's
+/// `InvalidName` for a name's length). Presence and types are still checked.
+pub(crate) fn check_except(
+    action: &'static ActionSpec,
+    request: &Incoming,
+    own: &[&str],
+) -> Result<(), ApiError> {
     for p in action.params.iter().filter(|p| p.required) {
         if !present(p, request) {
             return Err(missing(action.product, p));
@@ -37,7 +48,11 @@ pub(crate) fn check(action: &'static ActionSpec, request: &Incoming) -> Result<(
     for p in &action.params {
         check_type(p, request)?;
     }
-    for p in &action.params {
+    for p in action
+        .params
+        .iter()
+        .filter(|p| !own.contains(&p.name.as_str()))
+    {
         check_limits(p, request).map_err(|e| invalid(&p.name, &e.to_string()))?;
     }
     Ok(())
@@ -79,7 +94,7 @@ fn missing(product: Product, p: &'static ParamSpec) -> ApiError {
     }
 }
 
-fn invalid(name: &str, why: &str) -> ApiError {
+pub(crate) fn invalid(name: &str, why: &str) -> ApiError {
     ApiError::bad_request(
         "InvalidParameter",
         format!("The specified value of parameter \"{name}\" is not valid: {why}."),

@@ -33,8 +33,16 @@ pub(crate) const MAX_NONCES: usize = 100_000;
 pub(crate) const MAX_ISSUED_CREDENTIALS: usize = 10_000;
 /// Metadata-service session tokens remembered at most.
 pub(crate) const MAX_METADATA_TOKENS: usize = 10_000;
-/// LinkWAN authorization orders kept at most (the oldest finished ones are forgotten).
+/// LinkWAN authorization orders kept at most (the oldest that no longer decide their
+/// permission's state are forgotten).
 pub(crate) const MAX_ORDERS: usize = 10_000;
+/// LinkWAN local join permissions one account may own, the seeded ones included: creating one
+/// more is `ExceedLocalJoinPermissionLimit`. With the few accounts the emulator knows, this bounds
+/// the permissions kept.
+pub(crate) const MAX_LOCAL_JOIN_PERMISSIONS: usize = 100;
+/// LinkWAN notifications kept at most, of every account (the oldest HANDLED ones are forgotten
+/// first, then the oldest).
+pub(crate) const MAX_NOTIFICATIONS: usize = 10_000;
 /// SMS letters of authorization kept at most.
 pub(crate) const MAX_LETTERS: usize = 10_000;
 /// Data-bank applications kept at most.

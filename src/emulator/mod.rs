@@ -76,7 +76,12 @@
 //! clock (real time plus [`EmulatorBuilder::clock_skew`]), from which a client can learn its skew.
 //!
 //! # LinkWAN (`2019-03-01`, also accepts `2018-12-30`)
-//! Seeded join permissions: `123` and `124` owned by [`accounts::OWNER`], `900` by [`accounts::OTHER`].
+//! Two accounts act, each with its own keys: the owner of a join permission grants it through an
+//! authorization order, the renter accepts, rejects, uses and returns it, and each is notified of
+//! what the other did. Seeded: join permissions `123`, `124` and `125` owned by
+//! [`accounts::OWNER`], `900` by [`accounts::OTHER`]; frequency band plan groups `101` (CN470 同频), `102` (CN470 异频)
+//! and `201` (AS923 同频), the ids the documentation names. Every `*Millis` is on the services'
+//! clock ([`Emulator::business_now`], moved by [`Emulator::advance_time`]).
 //!
 //! Before any action reads its parameters, three product-wide refusals that every LinkWAN page
 //! documents (HTTP 400, gateway-shaped body, like every LinkWAN error) apply to the caller:
@@ -84,32 +89,121 @@
 //! LinkWAN out); [`accounts::RISK_CONTROLLED`] → `ForbiddenByRiskControl` (an account risk
 //! control has flagged); [`accounts::LINKWAN_NOT_ACTIVATED`] → `CloudProductNotActivated` (an
 //! account that never activated the product). Temporary credentials acting as one of them are
-//! refused the same way. Dysmsapi and STS serve all three normally.
+//! refused the same way. Dysmsapi and STS serve all three normally. Then the actions below
+//! check the request against the model as the generic layer does (`MissingParameter`, then `InvalidParameter` for
+//! types and the overlay's limits, the name's length left to `InvalidName`), and apply their
+//! rules in the order given. Ids are answered as strings; an id that is not a number is
+//! `NonExistent`. Lists page with `Offset` (from 0) and `Limit` (1–200): `Data{TotalCount, List}`,
+//! the count of all that match and the page (empty past the end). Fuzzy filters keep what
+//! contains the text, ASCII letters in any case; an empty parameter is no filter.
+//!
+//! **Join permissions, by their owner**
+//! - **CreateLocalJoinPermission**: `JoinPermissionName` 4–30 characters, a Chinese character
+//!   (CJK ideograph) counting two, only Chinese characters, ASCII letters, digits and `_`, else
+//!   `InvalidName`; `ClassMode` `A`, `B` or `C`, else `InvalidParameter`; `FreqBandPlanGroupId` a
+//!   seeded plan, else `InvalidFreqBandPlan`; `UseDefaultJoinEui=false` needs `JoinEui`
+//!   (`MissingParameter`) of 16 hex digits (`InvalidParameter`; kept in upper case), `true` gives
+//!   `0000000000000000` (the documented example's; a `JoinEui` sent along is ignored); a name the
+//!   caller already uses → `JoinPermissionNameDuplicated` (names are unique per owner); the caller
+//!   owns 100 already, the seeded included → `ExceedLocalJoinPermissionLimit` (the emulator's
+//!   quota; the real one is not documented). `RxDelay` (1–15) and `DataRate` (0–5) default to 1
+//!   and 0; `IotInstanceId` is accepted and ignored, here and below. The new permission (ids from
+//!   1000 upward) is enabled and NEW, `CreateMillis` now; `Data` is its id.
+//! - **ListOwnedJoinPermissions** / **CountOwnedJoinPermissions**: the caller's permissions;
+//!   `FuzzyJoinPermissionName`, `FuzzyJoinEui`, `FuzzyRenterAliyunId` (the renter of one APPLYING
+//!   or ACCEPTED), `Enabled`. Sorted by `CreateMillis`, then id, oldest first unless
+//!   `Ascending=false`; `SortingField`, when sent, must be the one documented, `CREATED_MILLIS`
+//!   (`InvalidParameter`). Items: `JoinPermissionId`, `JoinPermissionName`, `JoinEui`,
+//!   `FreqBandPlanGroupId`, `ClassMode`, `Enabled`, `RxDelay`, `DataRate`, `AuthState`, and
+//!   `RenterAliyunId` while APPLYING or ACCEPTED. The count answers `Data` = the number.
+//! - **GetOwnedJoinPermission**(`JoinPermissionId`): unknown → `NonExistent`; not the caller's →
+//!   `NotResourceOwner`. `Data` has every documented field, with the documented example's quirks:
+//!   `JoinPermissionId` and `JoinEui` are JSON numbers when all decimal digits (`"JoinEui":0` for
+//!   `0000000000000000`). `AuthState` is NEW, APPLYING or ACCEPTED (below); `RenterAliyunId` is
+//!   present while APPLYING or ACCEPTED; `BoundProductName` and `DataDispatchDestination` only when
+//!   configured (on the seeded permissions).
+//! - **UpdateOwnedLocalJoinPermission**(`JoinPermissionId`, any of `JoinPermissionName`,
+//!   `ClassMode`, `FreqBandPlanGroupId`, `JoinEui`, `RxDelay`, `DataRate`): `NonExistent`;
+//!   `NotResourceOwner`; APPLYING or ACCEPTED → `JoinPermissionAlreadyAuthorized`; then each value
+//!   sent is checked as on creation (the name against the owner's other permissions) and only
+//!   those change, none when one is refused.
+//! - **UpdateOwnedLocalJoinPermissionEnablingState**(`JoinPermissionId`, `Enabled`):
+//!   `NonExistent`; `NotResourceOwner`; allowed in any state (it documents no
+//!   `JoinPermissionAlreadyAuthorized`): the owner may stop a rented permission, and the renter
+//!   sees it.
+//! - **DeleteLocalJoinPermission**(`JoinPermissionId`): `NonExistent`; `NotResourceOwner`;
+//!   APPLYING or ACCEPTED → `JoinPermissionAlreadyAuthorized` (the reading taken of "granted", as
+//!   for a new order: one waiting for the renter counts). Its orders stay readable.
+//!
+//! **Authorization orders**: APPLYING → ACCEPTED or REJECTED (by the renter) or CANCELED (by the
+//! owner); every other move is `IllegalOrderStateTransition`. The permission's `AuthState`
+//! follows: NEW → APPLYING on submission → ACCEPTED on acceptance; a rejection or cancellation
+//! leaves it NEW; a return (**ReturnJoinPermission**, below) makes it NEW again while the order
+//! stays ACCEPTED (no documented state says "returned": the reading taken).
 //! - **SubmitJoinPermissionAuthOrder**(`JoinPermissionId`, `RenterAliyunId`): missing →
 //!   `MissingParameter`; unknown permission → `NonExistent`; caller not the owner →
 //!   `NotResourceOwner`; after 5 unknown renters in a row the caller gets
 //!   `TooManyRenterNonExistentFailures` for 10 minutes after the last one (a successful
-//!   submission resets the count); unknown renter → `RenterDoesNotExist`; the permission's latest
-//!   order is APPLYING or ACCEPTED → `JoinPermissionAlreadyAuthorized` (the reading taken of
-//!   "already granted": any order in progress or accepted blocks a new one, whatever its renter;
-//!   once REJECTED or CANCELED the permission can be granted again). Otherwise a new order in state
-//!   APPLYING, ids from 1234 upward, answered `{"RequestId","Success":true,"Data":"1234"}` (Data a
-//!   numeric string, as documented).
+//!   submission resets the count); unknown renter → `RenterDoesNotExist`; the permission is
+//!   APPLYING or ACCEPTED → `JoinPermissionAlreadyAuthorized` (the reading taken of "already
+//!   granted": any order in progress or accepted blocks a new one, whatever its renter; once
+//!   REJECTED, CANCELED or returned the permission can be granted again). Otherwise a new order in
+//!   state APPLYING, ids from 1234 upward, answered `{"RequestId","Success":true,"Data":"1234"}`
+//!   (Data a numeric string, as documented).
 //! - **GetJoinPermissionAuthOrder**(`OrderId`): unknown or non-numeric → `NonExistent`; caller
 //!   neither owner nor renter → `NotResourceOwner`. `Data` has `OrderId` and `JoinPermissionId` as
 //!   strings, `OrderState`, `OwnerAliyunId`, `RenterAliyunId`, `ApplyingMillis`, and only those of
 //!   `AcceptedMillis`, `RejectedMillis`, `CanceledMillis` the order has reached (numbers).
-//! - **GetOwnedJoinPermission**(`JoinPermissionId`, optional `IotInstanceId`, accepted and
-//!   ignored): unknown → `NonExistent`; not the caller's → `NotResourceOwner`. `Data` has every
-//!   documented field, with the documented example's quirks: `JoinPermissionId` and `JoinEui` are
-//!   JSON numbers when all decimal digits (`"JoinEui":0` for `0000000000000000`). `AuthState` is
-//!   the state of the permission's latest order while it is APPLYING or ACCEPTED, else `NEW` (no
-//!   order, or one REJECTED or CANCELED: the three documented values); `RenterAliyunId` is
-//!   present while that order is APPLYING or ACCEPTED; `BoundProductName` only when a product is bound.
+//! - **AcceptJoinPermissionAuthOrder**, **RejectJoinPermissionAuthOrder** (by the renter),
+//!   **CancelJoinPermissionAuthOrder** (by the owner) (`OrderId`): unknown → `NonExistent`; the
+//!   caller is not that party → `NotResourceOwner` (documented for Reject only; the reading taken
+//!   for Accept and Cancel, and for the order's other party as for an outsider); the order is not
+//!   APPLYING → `IllegalOrderStateTransition` (checked after the account, so the wrong account
+//!   learns nothing of the state). The order's `*Millis` of the new state is now.
 //!
-//! Orders move with [`Emulator::accept_order`], [`Emulator::reject_order`] (APPLYING → ACCEPTED /
-//! REJECTED, as the renter would in the console) and [`Emulator::cancel_order`] (APPLYING or
-//! ACCEPTED → CANCELED).
+//! The Rust controls are another way to move orders, as the console would, without an account:
+//! [`Emulator::accept_order`] and [`Emulator::reject_order`] as the renter (APPLYING only),
+//! [`Emulator::cancel_order`] as the owner, which may also end an ACCEPTED order still in effect
+//! (not returned). Their `AuthState` and notifications are those of the HTTP actions.
+//!
+//! **The renter's view**: the permissions the caller rents, those whose order it accepted and
+//! has not returned.
+//! - **GetRentedJoinPermission**(`JoinPermissionId`): unknown → `NonExistent`; not rented by the
+//!   caller (its owner's call, an order still APPLYING, a return) → `NotResourceOwner`. `Data`:
+//!   `JoinPermissionId`, `JoinPermissionName`, `Type` `LOCAL`, `JoinEui`, `ClassMode`, `Enabled`,
+//!   `FreqBandPlanGroupId`, `RxDelay`, `DataRate`, `CreateMillis`, `NodesCnt`, traffic sums 0.
+//! - **ListRentedJoinPermissions** / **CountRentedJoinPermissions**: `FuzzyJoinPermissionName`,
+//!   `FuzzyJoinEui`, `FuzzyOwnerAliyunId`, `Enabled`, `BoundNodeGroup` (node groups keep no
+//!   state, so nothing is bound: `true` keeps none), `Type` `LOCAL` or `ROAMING` (no roaming
+//!   permission is kept: `ROAMING` keeps none; another value is `InvalidParameter`); sorted and
+//!   paged as the owner's. Items: `JoinPermissionId`, `JoinPermissionName`, `Type`,
+//!   `OwnerAliyunId`, `JoinEui`, `ClassMode`, `Enabled`, `BoundNodeGroup` false, and
+//!   `FreqBandPlanGroupId`, `RxDelay`, `DataRate` as numeric strings (so typed here by the model).
+//! - **ReturnJoinPermission**(`JoinPermissionId`, `JoinPermissionType`): a type other than `LOCAL`
+//!   and `ROAMING` → `InvalidParameter`; `ROAMING` → `NonExistent`; unknown → `NonExistent`; not
+//!   rented by the caller → `NotResourceOwner`. The permission is NEW again, without renter; nobody
+//!   is notified (no category says so).
+//!
+//! **Notifications**: who receives which is undocumented; the reading taken is that each party
+//! hears of what the other did. A submission notifies the renter
+//! (`JOIN_PERMISSION_AUTH_APPLYING`), an acceptance or rejection the owner (`…_ACCEPTED`,
+//! `…_REJECTED`), a cancellation the renter (`…_CANCELED`). Each is UNHANDLED, `NoticeMillis`
+//! now, ids from 1.
+//! - **ListNotifications** / **CountNotifications**: the caller's; `Category.N` keeps those of
+//!   any category given (each one of the five documented, `GATEWAY_OFFLINE` keeping none, else
+//!   `InvalidParameter`), `HandleState` `HANDLED` or `UNHANDLED` (else `InvalidParameter`),
+//!   `BeginMillis` ≤ `NoticeMillis` ≤ `EndMillis`. Sorted by `NoticeMillis`, then id, oldest
+//!   first unless `Ascending=false` (no `SortingField` is documented: any is accepted). Items:
+//!   `NotificationId`, `Category`, `HandleState`, `NoticeMillis`, `HandledMillis` once handled, and
+//!   `JoinPermissionAuthInfo`: the order's fields as `GetJoinPermissionAuthOrder` answers them —
+//!   its state now while the emulator keeps it, as notified once forgotten — with the
+//!   permission's `JoinPermissionName` and `JoinEui` as they were when notified.
+//! - **GetNotification**(`NotificationId`): unknown or forgotten → `NonExistent`; another
+//!   account's → `NotResourceOwner`.
+//! - **UpdateNotificationsHandleState**(`TargetHandleState`, `NotificationId.N`): a state other
+//!   than `HANDLED` and `UNHANDLED` → `InvalidParameter`; each id `NonExistent` or
+//!   `NotResourceOwner` as above, and then none changes. `HANDLED` keeps the time a notification
+//!   was first handled (`HandledMillis`); `UNHANDLED` clears it.
 //!
 //! # Dysmsapi (`2017-05-25`)
 //! **CreateSmsAuthorizationLetter**: a missing parameter → 400 `MissingParameter`; `SignList` is
@@ -242,8 +336,11 @@
 //!   fingerprints; those past their 30-minute window are pruned as new ones arrive, and beyond the
 //!   cap a nonce could be used again within its window); issued temporary credentials, 10,000 (a
 //!   forgotten key is then `InvalidAccessKeyId.NotFound`); metadata session tokens, 10,000 (the
-//!   oldest are pruned once expired, as new ones are granted); LinkWAN orders, 10,000, of which only REJECTED and CANCELED ones are
-//!   forgotten (the latest order of each permission, which decides its state, stays); SMS letters
+//!   oldest are pruned once expired, as new ones are granted); LinkWAN orders, 10,000, of which
+//!   only those no longer in effect (REJECTED, CANCELED, or ACCEPTED and returned) are forgotten
+//!   (the one deciding each permission's state stays); LinkWAN notifications, 10,000, the oldest
+//!   HANDLED first, then the oldest (a forgotten one is `NonExistent`); LinkWAN local join
+//!   permissions, 100 per account (`ExceedLocalJoinPermissionLimit` beyond); SMS letters
 //!   of authorization, 10,000 (a forgotten letter's name may be used again); data-bank
 //!   applications, 10,000 and 16 MiB (a forgotten pair may apply again). The LinkWAN
 //!   renter-failure counters hold one entry per account; faults are only those injected.
@@ -290,7 +387,10 @@
 //! XML answers (`Format=XML` and TOP `format=xml` are answered in JSON), ROA-style paths, actions
 //! of no model (other products, LinkWAN actions that only `2018-12-30` has), state behind the
 //! generic answers, the business errors of the actions without state, other metadata paths,
-//! RAM trust policies (any known key may assume the seeded role).
+//! RAM trust policies (any known key may assume the seeded role). LinkWAN roaming permissions,
+//! node groups, gateways and frequency band plans keep no state: no permission is ever bound to
+//! a node group (`JoinPermissionAlreadyBoundNodeGroup` is never answered), and the generic
+//! `ListFreqBandPlanGroups` does not list the seeded plans.
 
 pub mod accounts;
 mod checks;
@@ -614,24 +714,28 @@ impl Emulator {
         state.sts.expire_all(now);
     }
 
-    /// The renter accepts a LinkWAN authorization order: APPLYING → ACCEPTED. `false` when the
-    /// order does not exist or is not APPLYING.
+    /// The renter accepts a LinkWAN authorization order: APPLYING → ACCEPTED, as
+    /// `AcceptJoinPermissionAuthOrder` by the renter would (the permission becomes ACCEPTED, the
+    /// owner is notified). `false` when the order does not exist or is not APPLYING.
     pub fn accept_order(&self, order_id: u64) -> bool {
         let mut state = lock(&self.state);
         let now = state.business_now();
         state.linkwan.accept(order_id, now)
     }
 
-    /// The renter rejects a LinkWAN authorization order: APPLYING → REJECTED. `false` when the
-    /// order does not exist or is not APPLYING.
+    /// The renter rejects a LinkWAN authorization order: APPLYING → REJECTED, as
+    /// `RejectJoinPermissionAuthOrder` by the renter would (the permission is NEW again, the owner
+    /// is notified). `false` when the order does not exist or is not APPLYING.
     pub fn reject_order(&self, order_id: u64) -> bool {
         let mut state = lock(&self.state);
         let now = state.business_now();
         state.linkwan.reject(order_id, now)
     }
 
-    /// The owner cancels a LinkWAN authorization order: APPLYING or ACCEPTED → CANCELED.
-    /// `false` when the order does not exist or is already REJECTED or CANCELED.
+    /// The owner cancels a LinkWAN authorization order: APPLYING, or ACCEPTED and still in
+    /// effect, → CANCELED (the HTTP `CancelJoinPermissionAuthOrder` cancels APPLYING ones only);
+    /// the permission is NEW again and the renter is notified. `false` when the order does not
+    /// exist, is REJECTED or CANCELED, or was accepted and returned.
     pub fn cancel_order(&self, order_id: u64) -> bool {
         let mut state = lock(&self.state);
         let now = state.business_now();

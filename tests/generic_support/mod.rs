@@ -19,9 +19,28 @@ const DYSMSAPI_OVERLAY: &str = include_str!("../../models/dysmsapi-2017-05-25.ov
 
 /// The actions with state of their own, answered before the generic layer.
 pub const SEEDS: &[&str] = &[
+    // LinkWAN join permissions, their orders, the renter's view and notifications.
+    "CreateLocalJoinPermission",
+    "ListOwnedJoinPermissions",
+    "CountOwnedJoinPermissions",
+    "GetOwnedJoinPermission",
+    "UpdateOwnedLocalJoinPermission",
+    "UpdateOwnedLocalJoinPermissionEnablingState",
+    "DeleteLocalJoinPermission",
     "SubmitJoinPermissionAuthOrder",
     "GetJoinPermissionAuthOrder",
-    "GetOwnedJoinPermission",
+    "AcceptJoinPermissionAuthOrder",
+    "RejectJoinPermissionAuthOrder",
+    "CancelJoinPermissionAuthOrder",
+    "GetRentedJoinPermission",
+    "ListRentedJoinPermissions",
+    "CountRentedJoinPermissions",
+    "ReturnJoinPermission",
+    "ListNotifications",
+    "CountNotifications",
+    "GetNotification",
+    "UpdateNotificationsHandleState",
+    // Dysmsapi.
     "CreateSmsAuthorizationLetter",
 ];
 
