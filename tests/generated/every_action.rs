@@ -889,7 +889,7 @@ pub fn decode(product: &str, action: &str, body: &[u8]) -> Option<Result<(), Str
 
 async fn linkwan_accept_join_permission_auth_order(client: &aliyun::Client) -> Result<(), String> {
     let request = aliyun::linkwan::AcceptJoinPermissionAuthOrder::builder()
-        .order_id("sample")
+        .order_id("1235")
         .build()
         .map_err(|e| format!("build: {e}"))?;
     client
@@ -944,7 +944,7 @@ async fn linkwan_bind_join_permission_to_node_group(client: &aliyun::Client) -> 
 
 async fn linkwan_cancel_join_permission_auth_order(client: &aliyun::Client) -> Result<(), String> {
     let request = aliyun::linkwan::CancelJoinPermissionAuthOrder::builder()
-        .order_id("sample")
+        .order_id("1234")
         .build()
         .map_err(|e| format!("build: {e}"))?;
     client
@@ -1066,8 +1066,11 @@ async fn linkwan_count_nodes_by_owned_join_permission_id(
 async fn linkwan_count_notifications(client: &aliyun::Client) -> Result<(), String> {
     let request = aliyun::linkwan::CountNotifications::builder()
         .end_millis(1)
-        .handle_state("sample")
-        .category(["sample", "sample"])
+        .handle_state("UNHANDLED")
+        .category([
+            "JOIN_PERMISSION_AUTH_APPLYING",
+            "JOIN_PERMISSION_AUTH_ACCEPTED",
+        ])
         .begin_millis(1)
         .build()
         .map_err(|e| format!("build: {e}"))?;
@@ -1095,7 +1098,7 @@ async fn linkwan_count_owned_join_permissions(client: &aliyun::Client) -> Result
 
 async fn linkwan_count_rented_join_permissions(client: &aliyun::Client) -> Result<(), String> {
     let request = aliyun::linkwan::CountRentedJoinPermissions::builder()
-        .r#type("sample")
+        .r#type("LOCAL")
         .enabled(true)
         .fuzzy_join_eui("0000000000000001")
         .fuzzy_join_permission_name("sample")
@@ -1157,8 +1160,8 @@ async fn linkwan_create_local_join_permission(client: &aliyun::Client) -> Result
         .rx_delay(1)
         .iot_instance_id("sample")
         .use_default_join_eui(true)
-        .class_mode("sample")
-        .freq_band_plan_group_id(1)
+        .class_mode("A")
+        .freq_band_plan_group_id(101)
         .join_eui("0000000000000001")
         .join_permission_name("sample")
         .data_rate(0)
@@ -1199,7 +1202,7 @@ async fn linkwan_delete_gateway(client: &aliyun::Client) -> Result<(), String> {
 
 async fn linkwan_delete_local_join_permission(client: &aliyun::Client) -> Result<(), String> {
     let request = aliyun::linkwan::DeleteLocalJoinPermission::builder()
-        .join_permission_id("sample")
+        .join_permission_id("1001")
         .iot_instance_id("sample")
         .build()
         .map_err(|e| format!("build: {e}"))?;
@@ -1474,7 +1477,7 @@ async fn linkwan_get_node_tuples_download_url(client: &aliyun::Client) -> Result
 
 async fn linkwan_get_notification(client: &aliyun::Client) -> Result<(), String> {
     let request = aliyun::linkwan::GetNotification::builder()
-        .notification_id("sample")
+        .notification_id("2")
         .build()
         .map_err(|e| format!("build: {e}"))?;
     client
@@ -1499,7 +1502,7 @@ async fn linkwan_get_owned_join_permission(client: &aliyun::Client) -> Result<()
 
 async fn linkwan_get_rented_join_permission(client: &aliyun::Client) -> Result<(), String> {
     let request = aliyun::linkwan::GetRentedJoinPermission::builder()
-        .join_permission_id("sample")
+        .join_permission_id("900")
         .build()
         .map_err(|e| format!("build: {e}"))?;
     client
@@ -1866,8 +1869,11 @@ async fn linkwan_list_notifications(client: &aliyun::Client) -> Result<(), Strin
         .limit(1)
         .offset(0)
         .ascending(true)
-        .handle_state("sample")
-        .category(["sample", "sample"])
+        .handle_state("UNHANDLED")
+        .category([
+            "JOIN_PERMISSION_AUTH_APPLYING",
+            "JOIN_PERMISSION_AUTH_ACCEPTED",
+        ])
         .begin_millis(1)
         .sorting_field("sample")
         .build()
@@ -1889,7 +1895,7 @@ async fn linkwan_list_owned_join_permissions(client: &aliyun::Client) -> Result<
         .offset(0)
         .fuzzy_renter_aliyun_id("sample")
         .ascending(true)
-        .sorting_field("sample")
+        .sorting_field("CREATED_MILLIS")
         .build()
         .map_err(|e| format!("build: {e}"))?;
     client
@@ -1901,7 +1907,7 @@ async fn linkwan_list_owned_join_permissions(client: &aliyun::Client) -> Result<
 
 async fn linkwan_list_rented_join_permissions(client: &aliyun::Client) -> Result<(), String> {
     let request = aliyun::linkwan::ListRentedJoinPermissions::builder()
-        .r#type("sample")
+        .r#type("LOCAL")
         .enabled(true)
         .iot_instance_id("sample")
         .fuzzy_join_eui("0000000000000001")
@@ -1911,7 +1917,7 @@ async fn linkwan_list_rented_join_permissions(client: &aliyun::Client) -> Result
         .ascending(true)
         .bound_node_group(true)
         .fuzzy_owner_aliyun_id("sample")
-        .sorting_field("sample")
+        .sorting_field("CREATED_MILLIS")
         .build()
         .map_err(|e| format!("build: {e}"))?;
     client
@@ -1940,7 +1946,7 @@ async fn linkwan_list_transfer_packet(client: &aliyun::Client) -> Result<(), Str
 
 async fn linkwan_reject_join_permission_auth_order(client: &aliyun::Client) -> Result<(), String> {
     let request = aliyun::linkwan::RejectJoinPermissionAuthOrder::builder()
-        .order_id("sample")
+        .order_id("1236")
         .build()
         .map_err(|e| format!("build: {e}"))?;
     client
@@ -1965,8 +1971,8 @@ async fn linkwan_remove_node_from_group(client: &aliyun::Client) -> Result<(), S
 
 async fn linkwan_return_join_permission(client: &aliyun::Client) -> Result<(), String> {
     let request = aliyun::linkwan::ReturnJoinPermission::builder()
-        .join_permission_id("sample")
-        .join_permission_type("sample")
+        .join_permission_id("900")
+        .join_permission_type("LOCAL")
         .build()
         .map_err(|e| format!("build: {e}"))?;
     client
@@ -2244,8 +2250,8 @@ async fn linkwan_update_node_group(client: &aliyun::Client) -> Result<(), String
 
 async fn linkwan_update_notifications_handle_state(client: &aliyun::Client) -> Result<(), String> {
     let request = aliyun::linkwan::UpdateNotificationsHandleState::builder()
-        .target_handle_state("sample")
-        .notification_id([1, 1])
+        .target_handle_state("HANDLED")
+        .notification_id([2, 3])
         .build()
         .map_err(|e| format!("build: {e}"))?;
     client
@@ -2258,10 +2264,10 @@ async fn linkwan_update_notifications_handle_state(client: &aliyun::Client) -> R
 async fn linkwan_update_owned_local_join_permission(client: &aliyun::Client) -> Result<(), String> {
     let request = aliyun::linkwan::UpdateOwnedLocalJoinPermission::builder()
         .rx_delay("1")
-        .join_permission_id("sample")
+        .join_permission_id("123")
         .iot_instance_id("sample")
-        .class_mode("sample")
-        .freq_band_plan_group_id(1)
+        .class_mode("A")
+        .freq_band_plan_group_id(101)
         .join_eui("0000000000000001")
         .join_permission_name("sample")
         .data_rate("0")
@@ -2278,7 +2284,7 @@ async fn linkwan_update_owned_local_join_permission_enabling_state(
     client: &aliyun::Client,
 ) -> Result<(), String> {
     let request = aliyun::linkwan::UpdateOwnedLocalJoinPermissionEnablingState::builder()
-        .join_permission_id("sample")
+        .join_permission_id("123")
         .enabled(true)
         .iot_instance_id("sample")
         .build()
