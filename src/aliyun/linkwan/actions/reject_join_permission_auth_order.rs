@@ -48,10 +48,10 @@ impl std::fmt::Debug for RejectJoinPermissionAuthOrderBuilder {
 }
 
 impl RejectJoinPermissionAuthOrderBuilder {
-    /// `OrderId`, required.
+    /// `OrderId`, required: the order, as `SubmitJoinPermissionAuthOrder` returned it (a number or a string).
     #[inline]
-    pub fn order_id(mut self, value: impl Into<String>) -> Self {
-        self.order_id = Some(value.into());
+    pub fn order_id(mut self, value: impl std::fmt::Display) -> Self {
+        self.order_id = Some(value.to_string());
         self
     }
 
