@@ -330,6 +330,9 @@ use tokio::task::JoinHandle;
 pub use fault::{Fault, Injection};
 pub use metadata::MetadataMode;
 pub use recording::{Protocol, RecordedRequest};
+pub use sms::{
+    AuditError, AuditState, AuditSummary, DeliveryStatus, PendingAudit, Receipt, SentSms,
+};
 pub use sts::TemporaryCredentials;
 
 use accounts::Account;
@@ -344,6 +347,8 @@ pub struct EmulatorBuilder {
     clock_skew: chrono::Duration,
     faults: Vec<Injection>,
     limits: Limits,
+    /// SMS settings (set in `sms/audit.rs`).
+    sms: sms::Options,
 }
 
 impl Default for EmulatorBuilder {
@@ -353,6 +358,7 @@ impl Default for EmulatorBuilder {
             clock_skew: chrono::Duration::zero(),
             faults: Vec::new(),
             limits: Limits::default(),
+            sms: sms::Options::default(),
         }
     }
 }
@@ -425,11 +431,12 @@ impl EmulatorBuilder {
     pub async fn start(self) -> io::Result<Emulator> {
         let listener = TcpListener::bind(self.listen).await?;
         let local_addr = listener.local_addr()?;
-        let state = State::new(
+        let mut state = State::new(
             self.clock_skew,
             self.faults,
             self.limits.max_recorded_requests,
         );
+        state.sms.options = self.sms;
         let state = Arc::new(Mutex::new(state));
         let shared = Arc::new(Shared {
             state: Arc::clone(&state),
