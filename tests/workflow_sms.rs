@@ -6,6 +6,8 @@
 mod common;
 mod sms_support;
 
+#[path = "workflow_sms/legacy.rs"]
+mod legacy;
 #[path = "workflow_sms/paperwork.rs"]
 mod paperwork;
 #[path = "workflow_sms/receipts.rs"]
