@@ -16,7 +16,7 @@ use crate::emulator::limits::{Bounded, MAX_SMS_MESSAGES, MAX_SMS_MESSAGE_BYTES};
 use crate::emulator::{lock, Emulator};
 
 /// How long after a send its receipt arrives, on the services' clock.
-pub const RECEIPT_DELAY: Duration = Duration::seconds(5);
+const RECEIPT_DELAY: Duration = Duration::seconds(5);
 /// How many days back `QuerySendDetails` reaches, today included.
 const QUERY_DAYS: i64 = 30;
 /// The first `BizId` handed out (before `^0`).

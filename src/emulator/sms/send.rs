@@ -383,7 +383,7 @@ mod tests {
             parse_number("+447700900123"),
             Some(Number::International("447700900123".into()))
         );
-        for bad in ["", "sample", "1380000000", "0012", "86123", "+86138"] {
+        for bad in ["", "sample", "1380", "0012", "86123", "+86138"] {
             assert_eq!(parse_number(bad), None, "{bad}");
         }
     }
