@@ -170,7 +170,7 @@ fn spec(action: &str) -> &'static ActionSpec {
 }
 
 /// The caller's account, which owns what it creates (a RAM user's is its account's).
-fn owner<'a>(call: &Call<'a>) -> &'static str {
+fn owner(call: &Call<'_>) -> &'static str {
     call.caller.aliyun_id
 }
 
@@ -259,7 +259,7 @@ fn china_time(at: DateTime<Utc>) -> String {
     china(at).format("%Y-%m-%d %H:%M:%S").to_string()
 }
 
-/// A page of `items` (`index` from 1), with the counts the listings answer.
+/// Page `index` (from 1) of `items`, `size` to a page.
 fn page<T>(items: Vec<T>, index: i64, size: i64) -> Vec<T> {
     let size = usize::try_from(size).unwrap_or(0);
     let skip = usize::try_from(index.saturating_sub(1))
