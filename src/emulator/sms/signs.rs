@@ -244,7 +244,9 @@ impl Sms {
                 "The qualification should be approved.",
             ));
         }
-        let letter_id = int_param(call, "AuthorizationLetterId").map(|id| id as u64);
+        // A negative id is no letter's.
+        let letter_id = int_param(call, "AuthorizationLetterId")
+            .map(|id| u64::try_from(id).unwrap_or(u64::MAX));
         if let Some(id) = letter_id {
             let Some(letter) = self.letter(owner, id) else {
                 return Err(declared(
