@@ -131,7 +131,11 @@ fn scalar_literal(s: Scalar, text: &str) -> String {
 
 fn scalar_sample(p: &ParamPlan, s: Scalar) -> String {
     match (&p.rules.sample, s) {
-        (Some(v), Scalar::Str) if v.is_string() => format!("{:?}", v.as_str().unwrap_or_default()),
+        // A string parameter takes the sample as text (a JSON sample becomes its JSON text).
+        (Some(v), Scalar::Str) => match v.as_str() {
+            Some(text) => format!("{text:?}"),
+            None => format!("{:?}", v.to_string()),
+        },
         (Some(v), _) if !v.is_string() => v.to_string(),
         (_, Scalar::I64 | Scalar::I32) => {
             let min = p.rules.min.unwrap_or(1);

@@ -143,6 +143,36 @@ pub const THIRD_JOIN_PERMISSION_ID: &str = "125";
 /// A join permission owned by [`OTHER`]: [`OWNER`] asking about it gets `NotResourceOwner`.
 pub const OTHER_JOIN_PERMISSION_ID: &str = "900";
 
+/// The SMS signature every seeded account starts with, approved: Alibaba Cloud's test
+/// signature (`SignTag` 4, test; `SignType` 0, verification codes only), which goes with
+/// [`SMS_TEST_TEMPLATE_CODE`]. The real one only reaches numbers bound in the console; the
+/// emulator's reaches any number.
+pub const SMS_TEST_SIGN_NAME: &str = "阿里云短信测试";
+
+/// The SMS template every seeded account starts with, approved: Alibaba Cloud's test
+/// verification-code template, `您正在使用阿里云短信测试服务，体验验证码是：${code}，如非本人操作，请忽略本短信！`
+/// (`TemplateTag` 3, given by the system).
+pub const SMS_TEST_TEMPLATE_CODE: &str = "SMS_154950909";
+
+/// [`OWNER`]'s approved SMS qualification (`QualificationId` 1, organization code
+/// `91330106MA27XF6M8E`), for third-party use: `CreateSmsSign` can cite it at once.
+pub const SMS_SAMPLE_QUALIFICATION_ID: u64 = 1;
+
+/// [`OWNER`]'s letter of authorization 1, `示例授权书`, for the organization of
+/// [`SMS_SAMPLE_QUALIFICATION_ID`], covering [`SMS_SAMPLE_SIGN_NAME`], valid
+/// `2024-01-01~2099-12-31`, approved (`PASSED`).
+pub const SMS_SAMPLE_LETTER_ID: u64 = 1;
+
+/// [`OWNER`]'s approved SMS signature `sample` (general use, third party, with qualification
+/// [`SMS_SAMPLE_QUALIFICATION_ID`] and letter [`SMS_SAMPLE_LETTER_ID`]): the value every
+/// documented sample request uses.
+pub const SMS_SAMPLE_SIGN_NAME: &str = "sample";
+
+/// [`OWNER`]'s approved SMS template with code `sample`, a notification (50 a day per number,
+/// signature and template), `您的订单${code}已发货，请注意查收。`, related to
+/// [`SMS_SAMPLE_SIGN_NAME`]: the value every documented sample request uses.
+pub const SMS_SAMPLE_TEMPLATE_CODE: &str = "sample";
+
 /// The Taobao Open Platform `app_key` the emulator knows.
 pub const TOP_APP_KEY: &str = "12345678";
 

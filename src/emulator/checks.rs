@@ -58,6 +58,41 @@ pub(crate) fn check_except(
     Ok(())
 }
 
+/// The first two passes only (required parameters, types), for a stateful handler that answers
+/// the limits with the service's own codes; `own` names parameters whose type it checks itself
+/// (a JSON-text `TemplateParam` the service answers `isv.INVALID_JSON_PARAM`).
+pub(crate) fn check_shape(
+    action: &'static ActionSpec,
+    request: &Incoming,
+    own: &[&str],
+) -> Result<(), ApiError> {
+    check_required(action, request, &[])?;
+    for p in action
+        .params
+        .iter()
+        .filter(|p| !own.contains(&p.name.as_str()))
+    {
+        check_type(p, request)?;
+    }
+    Ok(())
+}
+
+/// Only the first pass: every required parameter but those of `skip` present, else
+/// `Missing<Name>` (Dysmsapi).
+pub(crate) fn check_required(
+    action: &'static ActionSpec,
+    request: &Incoming,
+    skip: &[&str],
+) -> Result<(), ApiError> {
+    let required = action.params.iter().filter(|p| p.required);
+    for p in required.filter(|p| !skip.contains(&p.name.as_str())) {
+        if !present(p, request) {
+            return Err(missing(action.product, p));
+        }
+    }
+    Ok(())
+}
+
 /// The request's parameters that belong to the action (`Name`, `Name.1`, `Name.1.Field`), by
 /// wire name, empty ones left out: what the answer is seeded with.
 pub(crate) fn business_params<'a>(

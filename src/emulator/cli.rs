@@ -30,6 +30,7 @@ pub const USAGE: &str = "\
 usage: emulator [--listen ADDR] [--clock-skew SECONDS] [--fault KIND[:TIMES[:ACTION]]]...
                 [--max-recorded-requests N] [--max-connections N]
                 [--header-timeout SECONDS] [--body-timeout SECONDS] [--idle-timeout SECONDS]
+                [--auto-approve]
 
 Serves the alibaba-openapi emulator (the Alibaba Cloud RPC gateway with LinkWAN and Dysmsapi,
 and the Taobao Open Platform gateway) until interrupted. The first line printed is
@@ -62,6 +63,9 @@ Options:
                            (default 10)
   --body-timeout SECONDS   a request body must arrive within this, else 408 (default 30)
   --idle-timeout SECONDS   a connection waiting this long for a request is closed (default 60)
+  --auto-approve           approve every SMS signature, template, qualification and letter of
+                           authorization the moment it is submitted (default: they wait for
+                           POST /_emulator/sms/audits)
   -h, --help               print this help
 
 Control endpoints (not recorded, no faults apply):
@@ -69,6 +73,15 @@ Control endpoints (not recorded, no faults apply):
   GET    /_emulator/health     status, recorded requests and open connections, with their caps
   GET    /_emulator/requests   the recorded requests as JSON summaries (no parameters or headers)
   DELETE /_emulator/requests   forget the recorded requests
+  GET    /_emulator/sms/audits     SMS applications waiting for review
+  POST   /_emulator/sms/audits     decide one: {\"kind\":\"sign\",\"name\":\"阿里云\",\"decision\":\"approve\"}
+                                   (\"template\" + \"code\", \"letter\" / \"qualification\" + \"id\";
+                                   \"reject\" with \"reason\"; \"withdraw\"; {\"kind\":\"all\"} approves all)
+  POST   /_emulator/sms/receipts   the receipt of a number's next messages:
+                                   {\"phone_number\":\"13800000000\",\"receipt\":\"failed\",\"err_code\":\"UNDELIV\"}
+                                   (\"delivered\", the default; \"never\": they stay waiting)
+  GET    /_emulator/sms/messages   the SMS outbox as JSON, oldest first (?phone_number= filters)
+  DELETE /_emulator/sms/messages   empty the SMS outbox
 
 Example:
   emulator --listen 127.0.0.1:8080 --fault throttling=500:2:GetJoinPermissionAuthOrder --fault unavailable";
@@ -93,6 +106,8 @@ pub struct Settings {
     pub body_read_timeout: Duration,
     /// `--idle-timeout`: see [`EmulatorBuilder::idle_timeout`].
     pub idle_timeout: Duration,
+    /// `--auto-approve`: see [`EmulatorBuilder::sms_auto_approve`].
+    pub auto_approve: bool,
     /// `-h` / `--help`: print [`USAGE`] and exit instead of serving.
     pub help: bool,
 }
@@ -109,6 +124,7 @@ impl Default for Settings {
             header_read_timeout: limits.header_read_timeout,
             body_read_timeout: limits.body_read_timeout,
             idle_timeout: limits.idle_timeout,
+            auto_approve: false,
             help: false,
         }
     }
@@ -124,7 +140,8 @@ impl Settings {
             .max_connections(self.max_connections)
             .header_read_timeout(self.header_read_timeout)
             .body_read_timeout(self.body_read_timeout)
-            .idle_timeout(self.idle_timeout);
+            .idle_timeout(self.idle_timeout)
+            .sms_auto_approve(self.auto_approve);
         self.faults
             .iter()
             .cloned()
@@ -145,6 +162,10 @@ where
         let arg = arg.as_ref();
         if arg == "-h" || arg == "--help" {
             settings.help = true;
+            continue;
+        }
+        if arg == "--auto-approve" {
+            settings.auto_approve = true;
             continue;
         }
         let (flag, inline) = match arg.split_once('=') {
@@ -379,6 +400,12 @@ mod tests {
             Settings::default()
         );
         assert!(parse_args(["--help"]).unwrap().help);
+        let demo = parse_args(["--auto-approve", "--listen", "127.0.0.1:9000"]).unwrap();
+        assert!(demo.auto_approve);
+        assert!(
+            parse_args(["--auto-approve=yes"]).is_err(),
+            "a switch takes no value"
+        );
     }
 
     #[test]
@@ -446,6 +473,7 @@ mod tests {
             "--header-timeout SECONDS",
             "--body-timeout SECONDS",
             "--idle-timeout SECONDS",
+            "--auto-approve",
         ] {
             assert!(USAGE.contains(word), "{word}");
         }
@@ -474,5 +502,9 @@ mod tests {
         let debug = format!("{builder:?}");
         assert!(debug.contains("DropConnection"), "{debug}");
         assert!(debug.contains("max_connections: 77"), "{debug}");
+        assert!(debug.contains("auto_approve: false"), "{debug}");
+        let demo = parse_args(["--auto-approve"]).unwrap();
+        let debug = format!("{:?}", demo.apply(crate::emulator::Emulator::builder()));
+        assert!(debug.contains("auto_approve: true"), "{debug}");
     }
 }

@@ -11,6 +11,7 @@ use serde_json::{json, Value};
 
 use super::lock;
 use super::server::Shared;
+use super::sms::control as sms;
 use super::wire::{Answer, Incoming};
 
 /// The reserved prefix.
@@ -50,6 +51,38 @@ const ROUTES: &[Route] = &[
         path: "/_emulator/requests",
         about: "forget the recorded requests",
         handler: clear_requests,
+    },
+    Route {
+        method: "GET",
+        path: "/_emulator/sms/audits",
+        about:
+            "SMS applications waiting for review (signatures, templates, letters, qualifications)",
+        handler: sms::list_audits,
+    },
+    Route {
+        method: "POST",
+        path: "/_emulator/sms/audits",
+        about:
+            "decide an SMS application: {\"kind\",\"name\"|\"code\"|\"id\",\"decision\",\"reason\"}",
+        handler: sms::decide,
+    },
+    Route {
+        method: "POST",
+        path: "/_emulator/sms/receipts",
+        about: "choose a number's SMS receipts: {\"phone_number\",\"receipt\",\"err_code\"}",
+        handler: sms::set_receipt,
+    },
+    Route {
+        method: "GET",
+        path: "/_emulator/sms/messages",
+        about: "the SMS outbox, oldest first (?phone_number= filters)",
+        handler: sms::list_messages,
+    },
+    Route {
+        method: "DELETE",
+        path: "/_emulator/sms/messages",
+        about: "empty the SMS outbox",
+        handler: sms::clear_messages,
     },
 ];
 

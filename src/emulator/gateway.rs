@@ -86,6 +86,8 @@ pub(crate) enum Shape {
     Gateway,
     /// `{"RequestId","Code","Message","Success":false}` (Dysmsapi business rules).
     Business,
+    /// `{"RequestId","Code","Message"}`: a Dysmsapi `isv.*` answer, as sends give them.
+    Isv,
 }
 
 /// An error answer of a product action.
@@ -463,6 +465,10 @@ pub(crate) fn render(product: Product, result: ApiResult, host: &str) -> Answer 
         }
         Err(e) if e.shape == Shape::Gateway => {
             error(e.status, e.code, &e.message, Some(product), host)
+        }
+        Err(e) if e.shape == Shape::Isv => {
+            let body = json!({ "RequestId": id, "Code": e.code, "Message": e.message });
+            Answer::json(e.status, &body, Some(e.code.to_owned()))
         }
         Err(e) => {
             let body = json!({

@@ -45,6 +45,24 @@ pub(crate) const MAX_LOCAL_JOIN_PERMISSIONS: usize = 100;
 pub(crate) const MAX_NOTIFICATIONS: usize = 10_000;
 /// SMS letters of authorization kept at most.
 pub(crate) const MAX_LETTERS: usize = 10_000;
+/// SMS signatures kept at most (every account's together).
+pub(crate) const MAX_SMS_SIGNS: usize = 10_000;
+/// SMS templates kept at most (every account's together).
+pub(crate) const MAX_SMS_TEMPLATES: usize = 10_000;
+/// SMS qualifications kept at most (every account's together).
+pub(crate) const MAX_SMS_QUALIFICATIONS: usize = 10_000;
+/// The byte budget of each of the SMS signatures, templates, qualifications and letters (their
+/// stored texts).
+pub(crate) const MAX_SMS_RECORD_BYTES: usize = 16 * 1024 * 1024;
+/// Sent SMS messages kept at most (the outbox, which `QuerySendDetails` reads).
+pub(crate) const MAX_SMS_MESSAGES: usize = 10_000;
+/// The outbox's byte budget (contents and variables).
+pub(crate) const MAX_SMS_MESSAGE_BYTES: usize = 16 * 1024 * 1024;
+/// SMS flow-control counters (one per number and signature, or number, signature and template)
+/// kept at most.
+pub(crate) const MAX_SMS_FLOW_KEYS: usize = 10_000;
+/// Receipts chosen per phone number kept at most.
+pub(crate) const MAX_SMS_RECEIPTS: usize = 10_000;
 /// Data-bank applications kept at most.
 pub(crate) const MAX_APPLICATIONS: usize = 10_000;
 /// The data-bank applications' byte budget (their stored fields).
@@ -118,6 +136,26 @@ impl<T> Bounded<T> {
         self.items.iter().map(|(item, _)| item)
     }
 
+    /// The items, to change in place (their sizes stay those reported when pushed).
+    pub fn iter_mut(&mut self) -> impl DoubleEndedIterator<Item = &mut T> {
+        self.items.iter_mut().map(|(item, _)| item)
+    }
+
+    /// Keeps only the items `keep` says so of; returns how many were removed.
+    pub fn retain(&mut self, mut keep: impl FnMut(&T) -> bool) -> usize {
+        let before = self.items.len();
+        let mut bytes = 0usize;
+        self.items.retain(|(item, size)| {
+            let kept = keep(item);
+            if kept {
+                bytes = bytes.saturating_add(*size);
+            }
+            kept
+        });
+        self.bytes = bytes;
+        before - self.items.len()
+    }
+
     pub fn len(&self) -> usize {
         self.items.len()
     }
@@ -169,6 +207,23 @@ impl<K: Hash + Eq + Clone, V> BoundedMap<K, V> {
         K: Borrow<Q>,
     {
         self.map.contains_key(key)
+    }
+
+    pub fn get_mut<Q: Hash + Eq + ?Sized>(&mut self, key: &Q) -> Option<&mut V>
+    where
+        K: Borrow<Q>,
+    {
+        self.map.get_mut(key)
+    }
+
+    /// Forgets a key; its place in the insertion order goes with it.
+    pub fn remove<Q: Hash + Eq + ?Sized>(&mut self, key: &Q) -> Option<V>
+    where
+        K: Borrow<Q>,
+    {
+        let value = self.map.remove(key)?;
+        self.order.retain(|k| k.borrow() != key);
+        Some(value)
     }
 
     pub fn values_mut(&mut self) -> impl Iterator<Item = &mut V> {
@@ -224,6 +279,19 @@ mod tests {
         queue.clear();
         queue.push(7, 10);
         assert_eq!(queue.len(), 1);
+        queue.push(8, 50);
+        queue.push(9, 40);
+        assert_eq!(queue.retain(|i| *i != 8), 1);
+        queue.push(10, 50);
+        assert_eq!(
+            queue.iter().copied().collect::<Vec<_>>(),
+            [7, 9, 10],
+            "the removed item's bytes were freed"
+        );
+        for item in queue.iter_mut() {
+            *item += 1;
+        }
+        assert_eq!(queue.iter().copied().collect::<Vec<_>>(), [8, 10, 11]);
         let mut nothing = Bounded::new(0, 100);
         nothing.push(1, 1);
         assert_eq!(nothing.len(), 0);
@@ -241,6 +309,15 @@ mod tests {
         assert_eq!(map.len(), 2);
         map.prune_oldest(|v| *v < 3);
         assert_eq!((map.get(&"b"), map.get(&"c")), (None, Some(&3)));
+        *map.get_mut(&"c").unwrap() = 30;
+        map.insert("d", 4);
+        assert_eq!(map.remove(&"c"), Some(30));
+        map.insert("e", 5);
+        assert_eq!(
+            (map.len(), map.get(&"d")),
+            (2, Some(&4)),
+            "no ghost order entry"
+        );
     }
 
     #[test]

@@ -206,24 +206,220 @@
 //!   was first handled (`HandledMillis`); `UNHANDLED` clears it.
 //!
 //! # Dysmsapi (`2017-05-25`)
-//! **CreateSmsAuthorizationLetter**: a missing parameter → 400 `MissingParameter`; `SignList` is
-//! one parameter holding a JSON array of strings (flat `SignList.N` is accepted too; anything else
-//! → 400 `InvalidParameter`). Then, each failure HTTP 400 `{"RequestId","Code","Message","Success":false}`:
-//! `AuthorizationLetterNameOverLimit` (name > 100 characters), `AuthorizationLetterNameNotMatchRegex`
-//! (empty, only digits, or anything but letters and digits), `AuthorizationLetterDateNotMatchRegex`
-//! (not `YYYY-MM-DD~YYYY-MM-DD` of real dates), `AuthorizationLetterDateNotValid` (today in GMT+8
-//! outside the period, bounds included), `AuthorizationOverLimit` / `ProxyAuthorizationOverLimit`
-//! (> 150 characters, the request table's limit; the messages say 1000), `AuthorizationNotMatchRegex`
-//! / `ProxyAuthorizationNotMatchRegex` (empty, only digits, or a symbol other than `·`, space,
-//! `()`, `（）`), `OrganizationCodeOverLimit` (> 150), `SignNumOverLimit` (> 100 signatures),
+//! Dysmsapi keeps state for its paperwork and its sends, per account: a RAM user's records are its
+//! account's (those of [`accounts::RAM_USER_WITHOUT_LINKWAN`] are [`accounts::OWNER`]'s), and one
+//! account never sees another's. Every account starts with Alibaba Cloud's test signature
+//! [`accounts::SMS_TEST_SIGN_NAME`] and test template [`accounts::SMS_TEST_TEMPLATE_CODE`],
+//! approved; [`accounts::OWNER`] also with the records every documented sample names: qualification
+//! [`accounts::SMS_SAMPLE_QUALIFICATION_ID`], letter [`accounts::SMS_SAMPLE_LETTER_ID`], signature
+//! [`accounts::SMS_SAMPLE_SIGN_NAME`] and template [`accounts::SMS_SAMPLE_TEMPLATE_CODE`], all
+//! approved, so a send works at once. Every Dysmsapi RequestId ends with `\n`, as documented.
+//!
+//! Each action below first checks what the generic layer checks
+//! ([below](#every-modeled-action-the-generic-layer)): required parameters (400 `Missing<Name>`,
+//! `<Name> is mandatory for this action.`), types and the overlay's limits (400
+//! `InvalidParameter`), but where the service has a code of its own (noted). Then its rules, each
+//! with its documented code, in the shape the code comes in: the errors the metadata declares with
+//! an HTTP status (signatures, templates) in the gateway's shape with that status; those of the
+//! actions whose answers carry `Success` (letters, qualifications) as HTTP 400
+//! `{"RequestId","Code","Message","Success":false}`; the `isv.*` codes as HTTP 200
+//! `{"RequestId","Code","Message"}`. The typed builders refuse what breaks the documented limits
+//! before sending, so some codes are reached only with
+//! [`aliyun::RawRequest`](crate::aliyun::RawRequest) or another client.
+//!
+//! ## Reviews
+//! A qualification, letter of authorization, signature or template waits in review until the test
+//! decides, with the services' clock as the decision's date: [`Emulator::approve_sign`],
+//! [`reject_sign`](Emulator::reject_sign) (with the reviewer's reason),
+//! [`withdraw_sign`](Emulator::withdraw_sign) (the applicant withdraws), the same for templates by
+//! code and qualifications by id (no withdrawal), [`Emulator::approve_letter`],
+//! [`Emulator::approve_all`]; [`Emulator::pending_audits`] lists what waits. Over HTTP: `GET` and
+//! `POST /_emulator/sms/audits` (see the control endpoints). A decision applies to a pending
+//! application only ([`AuditError::NotPending`] with its state; [`AuditError::NotFound`] when
+//! nothing matches); a signature's name decides that name in every account that applied for it.
+//! [`EmulatorBuilder::sms_auto_approve`] (`--auto-approve`; [`Emulator::set_sms_auto_approve`] on a
+//! running emulator) approves every application the moment it is submitted. Each action words the
+//! state its own way:
+//!
+//! | state | lists' `AuditStatus` | `SignStatus`, legacy `TemplateStatus` | `GetSmsTemplate` `TemplateStatus` | qualification `StateName` / `State` | letter `State` |
+//! |---|---|---|---|---|---|
+//! | pending | `AUDIT_STATE_INIT` | 0 | `"0"` | `INIT` / `INT` | `INT` |
+//! | approved | `AUDIT_STATE_PASS` | 1 | `"1"` | `PASS` / `PASSED` | `PASSED` |
+//! | rejected | `AUDIT_STATE_NOT_PASS` | 2 | `"2"` | `NOT_PASS` / `FAILED` | |
+//! | withdrawn | `AUDIT_STATE_CANCEL` | 10 | `"10"` | `CANCEL` / `CANCELED` | |
+//!
+//! The withdrawn state is written `AUDIT_STATE_CANCEL`, not the misspelt `AUDIT_SATE_CANCEL` some
+//! documentation shows. A rejection's reason is the answers' `RejectInfo` / `RejectSubInfo` /
+//! `AuditRemark`; the legacy queries' `Reason` is `无审核备注` unless rejected.
+//!
+//! ## Letters of authorization
+//! **CreateSmsAuthorizationLetter**: `SignList` is one parameter holding a JSON array of strings
+//! (flat `SignList.N` is accepted too; anything else → 400 `InvalidParameter`). Then, each failure
+//! HTTP 400 `{"RequestId","Code","Message","Success":false}`: `AuthorizationLetterNameOverLimit`
+//! (name > 100 characters), `AuthorizationLetterNameNotMatchRegex` (only digits, or anything but
+//! letters and digits), `AuthorizationLetterDateNotMatchRegex` (not `YYYY-MM-DD~YYYY-MM-DD` of real
+//! dates), `AuthorizationLetterDateNotValid` (today in China, services' clock, outside the period,
+//! bounds included), `AuthorizationOverLimit` / `ProxyAuthorizationOverLimit` (> 150 characters,
+//! the request table's limit; the messages say 1000), `AuthorizationNotMatchRegex` /
+//! `ProxyAuthorizationNotMatchRegex` (blank, only digits, or a symbol other than `·`, space, `()`,
+//! `（）`), `OrganizationCodeOverLimit` (> 150), `SignNumOverLimit` (> 100 signatures),
 //! `SignNotMatchRegex` (none, or one not 2–12 letters/digits, or containing "test"/"测试"),
 //! `AuthorizationOssFileNotUploadError` (`AuthorizationLetterPic` not a file key with an
-//! extension), `AuthorizationLetterNameRepeat` (the caller already has a letter of that name).
-//! Success: `{"AccessDeniedDetail":"无","RequestId":"…\n","Message":"OK","Data":"100000001","Code":"OK","Success":true}`;
-//! every Dysmsapi RequestId ends with `\n`, as documented. Letters belong to the caller's account
-//! (those of [`accounts::RAM_USER_WITHOUT_LINKWAN`] to [`accounts::OWNER`]). The typed builder
-//! refuses what breaks the documented limits before sending, so the over-limit codes are reached
-//! with [`aliyun::RawRequest`](crate::aliyun::RawRequest) or another client.
+//! extension), `AuthorizationLetterNameRepeat` (the caller already has a letter of that name). The
+//! overlay's limits are left to these codes. Success:
+//! `{"AccessDeniedDetail":"无","RequestId":"…\n","Message":"OK","Data":"100000001","Code":"OK","Success":true}`,
+//! ids from 100000001; the letter is `INT`.
+//!
+//! **QuerySmsAuthorizationLetter**: the caller's letters, filtered by any of
+//! `AuthorizationLetterIdList`, `OrganizationCode`, `SignName` (in the letter's scope), `State`,
+//! `Status` (a value it does not know matches nothing), in creation order, each with `SignScope`
+//! (the names joined by `、`), `AuthorizationLetterPic` as a URL, `State` `INT` until a signature
+//! that cites the letter is approved (or [`Emulator::approve_letter`]) and `PASSED` from then,
+//! `Status` `VALID` while today (China, services' clock) is within its period, else `INVALID`.
+//!
+//! ## Qualifications
+//! **SubmitSmsQualification**: then each HTTP 400 with `Success` false:
+//! `QualificationNameNotMatchRegex` (symbols, or only digits), `QualificationNameAlreadyExist` (the
+//! caller has one of that name), `SameQualificationGroupError` (the caller has one for the same
+//! `CompanyName` and `AdminIDCardNo`). `CertifyCode` (the administrator's phone code) is not
+//! checked. `Data` is the new id (from 200000001); pending.
+//!
+//! **QuerySmsQualificationRecord**: the caller's, oldest first, filtered by `CompanyName`,
+//! `LegalPersonName`, `QualificationGroupName` (containing), `State` (`StateName`), `UseBySelf`,
+//! `WorkOrderId` (each qualification's is its id + 100000000); `PageNo` from 1, `PageSize` 1–50
+//! (default 10); `Data.List`, `Data.Total`.
+//!
+//! **QuerySingleSmsQualification**: by `QualificationGroupId` (`OrderId` is accepted and not
+//! checked); unknown or another account's → 400 `QualificationNotExist`. `Data` echoes what was
+//! submitted (`BussinessLicenseExpDate` as `EffTimeStr`), with `State`, `WorkOrderId` and the
+//! files' URLs.
+//!
+//! ## Signatures
+//! **CreateSmsSign** and **UpdateSmsSign**: `SignName` 2–12 Chinese characters, letters and digits,
+//! not only digits, without "test" (any case) or "测试", else 400 `InvalidSignName`; `SignSource` 0–5
+//! and `SignType` 0–1 (`InvalidParameter`); `QualificationId` not the caller's → 404
+//! `QualificationNotFound`, not approved → 400 `InvalidQualification`; an `AuthorizationLetterId`
+//! not the caller's → 400 `SmsAuthorizationLetterNotExist`, whose scope lacks the name → 400
+//! `SmsSignNotAuthorized`, for another organization code than the qualification's → 400
+//! `SmsAuthorizationLetterNotMatch`. Create then refuses a name the caller already has, in any
+//! state, with 400 `SignName.Exists`: names are per account and case-sensitive, as the current
+//! CreateSmsSign page says ([`EmulatorBuilder::sms_sign_names_ignore_case`] follows the 2024
+//! metadata, which says case does not matter). Update needs the caller's signature (404
+//! `SignatureNotFound`) and a rejected one: pending, approved or withdrawn → 400
+//! `SMS_STATUS_ILLEGAL`. The 2024 metadata says only rejected signatures change, the 2026 one
+//! approved ones too; the emulator follows the former. No code is documented for this refusal;
+//! `SMS_STATUS_ILLEGAL` is the status code Dysmsapi documents elsewhere. Either answers `SignName`
+//! and a fresh `OrderId`, and the application is pending. Not checked: `ThirdParty` against the
+//! qualification's use, `ApplySceneContent` per source, `TrademarkId`, `AppIcpRecordId`, `MoreData`
+//! (accepted and echoed).
+//!
+//! **AddSmsSign** and **ModifySmsSign** (legacy): no qualification; a name against the rules → HTTP
+//! 200 `isv.SIGN_NAME_ILLEGAL`; `SignName.Exists`, `SignatureNotFound` and the rejected-only rule
+//! as above. The proof files' suffixes are kept (one URL each in `GetSmsSign`'s `FileUrlList`), not
+//! their contents.
+//!
+//! **GetSmsSign** (404 `SignatureNotFound`): `SignStatus`, `SignTag` (2 the account's, 4 the test
+//! signature), `SignCode`, `OrderId`, `CreateDate`, `AuditInfo` (`AuditDate` once decided,
+//! `RejectInfo` when rejected), `SignUsage` (the list's `BusinessType`), `QualificationId`,
+//! `AuthorizationLetterId`, `AuthorizationLetterAuditPass` (whether that letter is `PASSED`),
+//! `ThirdParty`, `Remark`, `ApplyScene`, `TrademarkId`, `AppIcpRecordId`, `FileUrlList`; no carrier
+//! registration (`SignIspRegisterDetailList`, `RegisterResult`). **QuerySmsSign** (legacy):
+//! `SignStatus`, `Reason`, `CreateDate`. **QuerySmsSignList**: the caller's, oldest first,
+//! `PageIndex` from 1, `PageSize` 1–50 (default 10), `TotalCount`, `BusinessType` `验证码类型` or
+//! `通用类型`, `Reason` when rejected. **DeleteSmsSign**: not while pending (400 `SMS_STATUS_ILLEGAL`);
+//! for good, its name free again.
+//!
+//! ## Templates
+//! **CreateSmsTemplate** and **UpdateSmsTemplate**: `TemplateType` 0 verification code, 1
+//! notification, 2 promotion or 3 international (`InvalidParameter`); type 3 needs `IntlType` (400
+//! `MissingIntlType`), the others `RelatedSignName` (400 `MissingRelatedSignName`), the caller's
+//! signature (404 `SmsSignatureNotFound`) and approved (400 `AssocSignUnapproved`); a
+//! `TemplateRule` is a JSON object (400 `InvalidTemplateRule.Format`; its keys are not checked
+//! against the variables). Variables are `${name}`, the name letters, digits and `_`: an unclosed
+//! or empty one → 400 `InvalidTemplateContent.Format`; a verification-code template has exactly one
+//! (distinct) variable, else 400 `TemplateVarLimitExceeded`. Names may repeat (no duplicate code is
+//! documented). Codes are `SMS_` and a number from 100000001. Update needs the caller's template
+//! (404 `TemplateNotFound`), rejected (else 400 `SMS_STATUS_ILLEGAL`). Either answers
+//! `TemplateCode`, `TemplateName`, `OrderId`; the application is pending.
+//!
+//! **AddSmsTemplate** and **ModifySmsTemplate** (legacy): the same without signature, `IntlType` or
+//! rule; a verification-code template with another count of variables → 400
+//! `TemplateParameterCountIllegal`.
+//!
+//! **GetSmsTemplate** (404 `TemplateNotFound`): `TemplateType` and `TemplateStatus` as strings,
+//! `TemplateTag` (2 the account's, 3 the test template), `TemplateContent`, `RelatedSignName`,
+//! `SignList`, `IntlType`, `VariableAttribute` (the rule), `AuditInfo`, `OrderId`, `CreateDate`.
+//! **QuerySmsTemplate** (legacy): `TemplateStatus` and `TemplateType` as integers, `Reason`.
+//! **QuerySmsTemplateList**: paged as the signatures' list; `OuterTemplateType` numbers the types
+//! as the applications do, `TemplateType` by the list's own table (0 notification, 1 promotion, 2
+//! verification code, 6 international); `SignatureName` is the related signature.
+//! **DeleteSmsTemplate**: not while pending (400 `SMS_STATUS_ILLEGAL`).
+//!
+//! ## Sending
+//! **SendSms**, checked in this order, each refusal HTTP 200 `{"RequestId","Code","Message"}`:
+//!
+//! 1. required parameters and types (400), as above (the limits are the service's own, below);
+//! 2. `OutId` shorter than 256 characters (documented for SendBatchSms, applied to both), else
+//!    `isv.INVALID_PARAMETERS`;
+//! 3. at most 1,000 comma-separated numbers, else `isv.MOBILE_COUNT_OVER_LIMIT` `手机号码数量超过限制`;
+//! 4. the caller's approved signature, else `isv.SMS_SIGNATURE_ILLEGAL` `短信签名不合法`;
+//! 5. the caller's approved template, else `isv.SMS_TEMPLATE_ILLEGAL` `模板不合法(不存在或被拉黑)`;
+//! 6. a verification-code signature (`SignType` 0) with a verification-code template only, else
+//!    `isv.SMS_SIGNATURE_SCENE_ILLEGAL` `签名和模板类型不一致`;
+//! 7. every number a mainland mobile number (`1[3-9]` and 9 digits, bare or after `+`, `+86`,
+//!    `0086` or `86`), else `isv.MOBILE_NUMBER_ILLEGAL` `<number>invalid mobile number` (the first
+//!    bad one, as sent); an international template (type 3) takes only other numbers (8–15 digits
+//!    with their country code) and answers a mainland one `isv.DOMESTIC_NUMBER_NOT_SUPPORTED`;
+//! 8. `TemplateParam` a JSON object of strings, else `isv.INVALID_JSON_PARAM` `JSON参数不合法，只接受字符串值`
+//!    (so is `{"code":1234}`); a non-empty value for every variable of the template, else
+//!    `isv.TEMPLATE_MISSING_PARAMETERS` `模版缺少变量` (other keys are ignored); a verification code of
+//!    letters and digits, else `isv.INVALID_PARAMETERS` `params must be [a-zA-Z0-9] for
+//!    verification sms`, of 4–6 characters, else `isv.PARAM_LENGTH_LIMIT` `参数超出长度限制`; other values'
+//!    lengths are not checked (the current limits could not be confirmed);
+//! 9. flow control (below), `isv.BUSINESS_LIMIT_CONTROL`.
+//!
+//! Success: `{"BizId":"<18 digits>^0","Code":"OK","Message":"OK"}` and one message per number in
+//! the outbox, under that BizId. `SmsUpExtendCode` is accepted and ignored.
+//!
+//! **SendBatchSms**: `PhoneNumberJson`, `SignNameJson` and `SmsUpExtendCodeJson` JSON text (400
+//! `InvalidParameter`); the numbers a non-empty JSON list (strings or numbers), else
+//! `isv.INVALID_PARAMETERS`; at most 100, else `isv.MOBILE_COUNT_OVER_LIMIT`; one signature, one
+//! variables object and one extension code per number, in order, else `isv.INVALID_PARAMETERS`
+//! (undocumented; the likely code); `TemplateParamJson` a JSON list of objects, else
+//! `isv.INVALID_JSON_PARAM`; `OutId` as above; then the template, and for each entry in order its
+//! signature, scene, number and variables, as SendSms.
+//!
+//! ## Flow control
+//! Per mainland number, in rolling windows on the services' clock (a send at `t` counts until `t`
+//! plus the window, exclusive), counting every accepted send whatever its receipt: verification
+//! codes 1 a minute, 5 an hour and 10 a day with one signature of one account (`触发分钟级流控Permits:1`,
+//! `触发小时级流控Permits:5`, `触发天级流控Permits:10`), and 40 a day from every account and signature together
+//! (`触发天级流控Permits:40`: the limit is documented, its message is a reading); notifications and
+//! promotions 50 a day with one signature and template (`触发天级流控Permits:50`, a reading). A send to
+//! several numbers goes whole or not at all, its numbers counting each other. International numbers
+//! are not limited; the console's thresholds and whitelists are not emulated.
+//!
+//! ## Receipts, QuerySendDetails and the outbox
+//! A message's receipt is fixed when it is sent: delivered, unless [`Emulator::set_receipt`] (or
+//! `POST /_emulator/sms/receipts`) chose [`Receipt::Failed`] with a carrier code, or
+//! [`Receipt::Never`], for its number. It arrives 5 seconds after the send on the services' clock
+//! ([`Emulator::advance_time`] makes that immediate).
+//!
+//! **QuerySendDetails**: then `PhoneNumber` one number (`isv.MOBILE_NUMBER_ILLEGAL`), `SendDate`
+//! `yyyyMMdd` of a real day today or in the 29 days before it (China, services' clock: the last 30
+//! days, today included), `PageSize` 1–50, `CurrentPage` from 1, each else
+//! `isv.INVALID_PARAMETERS`. It answers the caller's messages to that number sent that day in China
+//! (only the one `BizId`'s, if sent), newest first, with `TotalCount` as a numeric string and each
+//! message's `PhoneNum` (without prefix), `SendStatus` (1 waiting, 3 delivered with `ErrCode`
+//! `DELIVERED`, 2 failed with the chosen `ErrCode`), `ReceiveDate` once the receipt came,
+//! `SendDate`, `Content` (`【signature】` and the template rendered with its values), `TemplateCode`
+//! and `OutId`.
+//!
+//! [`Emulator::sms_outbox`] gives every accepted message as a [`SentSms`] (account, number,
+//! signature, template, variables, content, BizId, OutId, when sent, [`DeliveryStatus`], when
+//! received), oldest first; `GET /_emulator/sms/messages` gives the same as JSON.
+//! [`Emulator::clear_sms_outbox`] and `DELETE /_emulator/sms/messages` empty it, and so what
+//! QuerySendDetails finds; flow control still counts the sends.
 //!
 //! # Every modeled action (the generic layer)
 //! The emulator serves every action of the models the typed client is generated from
@@ -306,6 +502,23 @@
 //!   `rpc`, `top`, `metadata`: summaries without parameters, headers or nonce (the Rust API's
 //!   [`Emulator::requests`] has those);
 //! - `DELETE /_emulator/requests` → `{"cleared":N}`, as [`Emulator::clear_requests`].
+//! - `GET /_emulator/sms/audits` → `{"pending":[{"kind","account",…}]}`: the SMS applications
+//!   waiting for review, as [`Emulator::pending_audits`]; `kind` `sign` (with `name`),
+//!   `template` (`code`, `name`), `letter` or `qualification` (`id`, `name`);
+//! - `POST /_emulator/sms/audits` with `{"kind":"sign","name":…}`, `{"kind":"template","code":…}`,
+//!   `{"kind":"letter","id":…}` or `{"kind":"qualification","id":…}`, and `"decision"`
+//!   `approve` (the default), `reject` (with `"reason"`) or `withdraw` (signatures, templates):
+//!   decides one application as [`Emulator::approve_sign`] and the like → `{"kind","decided":true}`,
+//!   404 when nothing matches, 409 when it is not pending; `{"kind":"all"}` approves everything
+//!   pending → `{"approved":{"signs","templates","letters","qualifications"}}`;
+//! - `POST /_emulator/sms/receipts` with `{"phone_number","receipt":"delivered"|"failed"|"never",
+//!   "err_code"}` (`err_code` for a failure): the receipt of the messages sent to the number from
+//!   now on, as [`Emulator::set_receipt`];
+//! - `GET /_emulator/sms/messages` (`?phone_number=` for one number) →
+//!   `{"messages":[{"account","phone_number","sign_name","template_code","template_param",
+//!   "content","biz_id","out_id","sent_at","send_status","err_code","received_at"}]}`, the SMS
+//!   outbox oldest first, as [`Emulator::sms_outbox`] (times RFC 3339 on the services' clock);
+//! - `DELETE /_emulator/sms/messages` → `{"cleared":N}`, as [`Emulator::clear_sms_outbox`].
 //!
 //! Another method on one of these paths is 405 with `Allow`, any other path under the prefix
 //! 404, each `{"error":"…"}`.
@@ -341,7 +554,12 @@
 //!   (the one deciding each permission's state stays); LinkWAN notifications, 10,000, the oldest
 //!   HANDLED first, then the oldest (a forgotten one is `NonExistent`); LinkWAN local join
 //!   permissions, 100 per account (`ExceedLocalJoinPermissionLimit` beyond); SMS letters
-//!   of authorization, 10,000 (a forgotten letter's name may be used again); data-bank
+//!   of authorization, qualifications, signatures and templates, 10,000 of each within 16 MiB of
+//!   their texts (every account's together; a forgotten one's name may be used again, seeds
+//!   included); sent SMS messages, 10,000 within 16 MiB of contents and variables (what
+//!   `QuerySendDetails` finds); SMS flow-control counters, 10,000 (one per number and signature,
+//!   or number, signature and template, each with its last 50 sends within a day: a forgotten
+//!   counter starts again from zero); receipts chosen per number, 10,000; data-bank
 //!   applications, 10,000 and 16 MiB (a forgotten pair may apply again). The LinkWAN
 //!   renter-failure counters hold one entry per account; faults are only those injected.
 //!
@@ -390,7 +608,11 @@
 //! RAM trust policies (any known key may assume the seeded role). LinkWAN roaming permissions,
 //! node groups, gateways and frequency band plans keep no state: no permission is ever bound to
 //! a node group (`JoinPermissionAlreadyBoundNodeGroup` is never answered), and the generic
-//! `ListFreqBandPlanGroups` does not list the seeded plans.
+//! `ListFreqBandPlanGroups` does not list the seeded plans. For SMS: balances and account
+//! limits (`isv.AMOUNT_NOT_ENOUGH`, `isv.DAY_LIMIT_CONTROL`, `isv.MONTH_LIMIT_CONTROL`), content
+//! and keyword screening, the console's flow-control settings and whitelists, extension codes,
+//! uplink messages and receipts pushed through MNS, the test signature's bound numbers, and the
+//! card, digital, RCS and international-only actions (answered by the generic layer).
 
 pub mod accounts;
 mod checks;
@@ -430,6 +652,9 @@ use tokio::task::JoinHandle;
 pub use fault::{Fault, Injection};
 pub use metadata::MetadataMode;
 pub use recording::{Protocol, RecordedRequest};
+pub use sms::{
+    AuditError, AuditState, AuditSummary, DeliveryStatus, PendingAudit, Receipt, SentSms,
+};
 pub use sts::TemporaryCredentials;
 
 use accounts::Account;
@@ -444,6 +669,8 @@ pub struct EmulatorBuilder {
     clock_skew: chrono::Duration,
     faults: Vec<Injection>,
     limits: Limits,
+    /// SMS settings (set in `sms/audit.rs`).
+    sms: sms::Options,
 }
 
 impl Default for EmulatorBuilder {
@@ -453,6 +680,7 @@ impl Default for EmulatorBuilder {
             clock_skew: chrono::Duration::zero(),
             faults: Vec::new(),
             limits: Limits::default(),
+            sms: sms::Options::default(),
         }
     }
 }
@@ -525,11 +753,12 @@ impl EmulatorBuilder {
     pub async fn start(self) -> io::Result<Emulator> {
         let listener = TcpListener::bind(self.listen).await?;
         let local_addr = listener.local_addr()?;
-        let state = State::new(
+        let mut state = State::new(
             self.clock_skew,
             self.faults,
             self.limits.max_recorded_requests,
         );
+        state.sms.options = self.sms;
         let state = Arc::new(Mutex::new(state));
         let shared = Arc::new(Shared {
             state: Arc::clone(&state),

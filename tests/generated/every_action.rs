@@ -2665,7 +2665,7 @@ async fn sms_create_sms_template(client: &aliyun::Client) -> Result<(), String> 
         .resource_owner_id(1)
         .template_content("sample")
         .template_name("sample")
-        .template_rule("sample")
+        .template_rule("{\"code\":\"characterWithNumber\"}")
         .template_type(1)
         .traffic_driving("sample")
         .build()
@@ -3171,7 +3171,7 @@ async fn sms_query_send_details(client: &aliyun::Client) -> Result<(), String> {
         .phone_number("13800000000")
         .resource_owner_account("sample")
         .resource_owner_id(1)
-        .send_date("ssssssss")
+        .send_date("20240101")
         .build()
         .map_err(|e| format!("build: {e}"))?;
     client
@@ -3409,7 +3409,7 @@ async fn sms_send_batch_sms(client: &aliyun::Client) -> Result<(), String> {
     let request = aliyun::sms::SendBatchSms::builder()
         .out_id("sample")
         .owner_id(1)
-        .phone_number_json(serde_json::json!(["sample"]))
+        .phone_number_json(serde_json::json!(["13800000000"]))
         .resource_owner_account("sample")
         .resource_owner_id(1)
         .sign_name_json(serde_json::json!(["sample"]))

@@ -40,8 +40,31 @@ pub const SEEDS: &[&str] = &[
     "CountNotifications",
     "GetNotification",
     "UpdateNotificationsHandleState",
-    // Dysmsapi.
+    // Dysmsapi: letters, qualifications, signatures, templates, sends (see `emulator::sms`).
     "CreateSmsAuthorizationLetter",
+    "QuerySmsAuthorizationLetter",
+    "SubmitSmsQualification",
+    "QuerySmsQualificationRecord",
+    "QuerySingleSmsQualification",
+    "CreateSmsSign",
+    "AddSmsSign",
+    "GetSmsSign",
+    "QuerySmsSign",
+    "QuerySmsSignList",
+    "UpdateSmsSign",
+    "ModifySmsSign",
+    "DeleteSmsSign",
+    "CreateSmsTemplate",
+    "AddSmsTemplate",
+    "GetSmsTemplate",
+    "QuerySmsTemplate",
+    "QuerySmsTemplateList",
+    "UpdateSmsTemplate",
+    "ModifySmsTemplate",
+    "DeleteSmsTemplate",
+    "SendSms",
+    "SendBatchSms",
+    "QuerySendDetails",
 ];
 
 /// A raw LinkWAN request.

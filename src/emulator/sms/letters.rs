@@ -1,21 +1,18 @@
-//! Dysmsapi: letters of authorization (CreateSmsAuthorizationLetter).
+//! Letters of authorization: `CreateSmsAuthorizationLetter`, `QuerySmsAuthorizationLetter`.
+//! A letter is `INT` until a signature that cites it is approved (or
+//! [`Emulator::approve_letter`](crate::emulator::Emulator::approve_letter)), then `PASSED`;
+//! `VALID` while today (China time, services' clock) is within its period, else `INVALID`.
 
-use chrono::{FixedOffset, NaiveDate};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::{json, Map, Value};
 
-use super::gateway::{ApiError, ApiResult, Call, Shape};
-use super::generic::Handler;
-use super::limits::{Bounded, MAX_LETTERS};
-
-/// The Dysmsapi actions with state of their own: answered by these handlers, not by the
-/// generic layer (which checks and answers every other modeled action).
-pub(crate) const STATEFUL: &[(&str, Handler)] =
-    &[("CreateSmsAuthorizationLetter", |state, call| {
-        state.sms.create_letter(call)
-    })];
+use super::audit::Review;
+use super::{business, china, owner, param, spec, text_bytes, Sms};
+use crate::emulator::checks;
+use crate::emulator::gateway::{ApiError, ApiResult, Call};
 
 /// The first letter id handed out.
-const FIRST_LETTER_ID: u64 = 100_000_001;
+pub(super) const FIRST_LETTER_ID: u64 = 100_000_001;
 /// Most signatures one letter may authorize.
 const MAX_SIGNS: usize = 100;
 /// Longest letter name, in characters.
@@ -25,49 +22,150 @@ const MAX_NAME_CHARS: usize = 100;
 const MAX_PARTY_CHARS: usize = 150;
 /// Longest organization code, in characters.
 const MAX_ORGANIZATION_CODE_CHARS: usize = 150;
+/// Where the answers say the uploaded letters are.
+const PIC_URL_BASE: &str = "https://dysms-qualification.oss-cn-zhangjiakou.aliyuncs.com/";
 
 /// A stored letter of authorization.
 #[derive(Debug, Clone)]
-struct Letter {
-    owner: String,
-    name: String,
+pub(super) struct Letter {
+    pub id: u64,
+    pub owner: String,
+    pub name: String,
+    pub authorization: String,
+    pub proxy: String,
+    pub organization_code: String,
+    /// `YYYY-MM-DD~YYYY-MM-DD` as given, and its bounds.
+    pub period: String,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub pic: String,
+    pub signs: Vec<String>,
+    /// `INT` (pending) or `PASSED` (approved).
+    pub review: Review,
 }
 
-/// Dysmsapi's state.
-#[derive(Debug)]
-pub(crate) struct Sms {
-    /// The letters, at most [`MAX_LETTERS`], the oldest forgotten first (its name may then be
-    /// used again).
-    letters: Bounded<Letter>,
-    next_id: u64,
-}
+impl Letter {
+    fn size(&self) -> usize {
+        let texts = [
+            self.owner.as_str(),
+            &self.name,
+            &self.authorization,
+            &self.proxy,
+            &self.organization_code,
+            &self.period,
+            &self.pic,
+        ];
+        text_bytes(texts) + text_bytes(self.signs.iter().map(String::as_str))
+    }
 
-impl Default for Sms {
-    fn default() -> Self {
-        Sms {
-            letters: Bounded::new(MAX_LETTERS, usize::MAX),
-            next_id: FIRST_LETTER_ID,
+    /// `VALID` while `today` is within the period (bounds included), else `INVALID`.
+    fn status(&self, now: DateTime<Utc>) -> &'static str {
+        let today = china(now).date_naive();
+        if self.start <= today && today <= self.end {
+            "VALID"
+        } else {
+            "INVALID"
         }
+    }
+
+    fn state(&self) -> &'static str {
+        if self.review.is_approved() {
+            "PASSED"
+        } else {
+            "INT"
+        }
+    }
+
+    fn item(&self, now: DateTime<Utc>) -> Value {
+        json!({
+            "AuthorizationLetterId": self.id,
+            "AuthorizationLetterName": self.name,
+            "Authorization": self.authorization,
+            "ProxyAuthorization": self.proxy,
+            "OrganizationCode": self.organization_code,
+            "AuthorizationLetterExpDate": self.period,
+            "AuthorizationLetterPic": format!("{PIC_URL_BASE}{}", self.pic),
+            "SignScope": self.signs.join("、"),
+            "State": self.state(),
+            "Status": self.status(now),
+        })
+    }
+}
+
+/// [`accounts::SMS_SAMPLE_LETTER_ID`](crate::emulator::accounts::SMS_SAMPLE_LETTER_ID).
+pub(super) fn seeded(owner: &str) -> Letter {
+    use crate::emulator::accounts;
+    Letter {
+        id: accounts::SMS_SAMPLE_LETTER_ID,
+        owner: owner.to_owned(),
+        name: "示例授权书".to_owned(),
+        authorization: "示例科技有限公司".to_owned(),
+        proxy: "示例代理有限公司".to_owned(),
+        organization_code: super::quals::SAMPLE_ORGANIZATION_CODE.to_owned(),
+        period: "2024-01-01~2099-12-31".to_owned(),
+        start: NaiveDate::from_ymd_opt(2024, 1, 1).unwrap_or_default(),
+        end: NaiveDate::from_ymd_opt(2099, 12, 31).unwrap_or_default(),
+        pic: "123456/letter.jpg".to_owned(),
+        signs: vec![accounts::SMS_SAMPLE_SIGN_NAME.to_owned()],
+        review: Review {
+            state: super::AuditState::Approved,
+            decided_at: None,
+        },
     }
 }
 
 impl Sms {
-    fn create_letter(&mut self, call: &Call<'_>) -> ApiResult {
-        // Parameters the gateway requires (absent → MissingParameter). An empty value of a
-        // parameter with its own format rule fails that rule instead.
-        let param = |name: &'static str| {
-            call.request
-                .param(name)
-                .ok_or_else(|| ApiError::missing(name))
-        };
-        let pic = param("AuthorizationLetterPic")?;
-        let signs = sign_list(call)?;
-        let exp_date = param("AuthorizationLetterExpDate")?;
-        let authorization = param("Authorization")?;
-        let organization_code = call.required("OrganizationCode")?;
-        let proxy = param("ProxyAuthorization")?;
-        let name = param("AuthorizationLetterName")?;
+    pub(super) fn push_letter(&mut self, letter: Letter) {
+        let size = letter.size();
+        self.letters.push(letter, size);
+    }
 
+    /// The caller's letter `id`.
+    pub(super) fn letter(&self, owner: &str, id: u64) -> Option<&Letter> {
+        self.letters.iter().find(|l| l.owner == owner && l.id == id)
+    }
+
+    /// Passes (`INT` → `PASSED`) the letters cited by approved signatures named `name`.
+    pub(super) fn pass_letters_of(&mut self, name: &str) {
+        let ignore_case = self.options.sign_names_ignore_case;
+        let cited: Vec<(String, u64, Option<DateTime<Utc>>)> = self
+            .signs
+            .iter()
+            .filter(|s| s.review.is_approved())
+            .filter(|s| super::signs::same_name(&s.name, name, ignore_case))
+            .filter_map(|s| Some((s.owner.clone(), s.letter_id?, s.review.decided_at)))
+            .collect();
+        for (owner, id, at) in cited {
+            for letter in self.letters.iter_mut() {
+                if letter.owner == owner && letter.id == id && letter.review.is_pending() {
+                    letter.review = Review {
+                        state: super::AuditState::Approved,
+                        decided_at: at,
+                    };
+                }
+            }
+        }
+    }
+
+    pub(super) fn create_letter(&mut self, call: &Call<'_>) -> ApiResult {
+        // Every required parameter present (`Missing<Name>`, as the generic layer answers);
+        // `SignList` may come flat (`SignList.1`, ...) too.
+        let flat = call
+            .request
+            .params
+            .keys()
+            .any(|k| k.starts_with("SignList."));
+        let skip: &[&str] = if flat { &["SignList"] } else { &[] };
+        checks::check_required(spec("CreateSmsAuthorizationLetter"), call.request, skip)?;
+        let required =
+            |name: &'static str| param(call, name).ok_or_else(|| ApiError::missing(name));
+        let pic = required("AuthorizationLetterPic")?;
+        let signs = sign_list(call)?;
+        let exp_date = required("AuthorizationLetterExpDate")?;
+        let authorization = required("Authorization")?;
+        let organization_code = required("OrganizationCode")?;
+        let proxy = required("ProxyAuthorization")?;
+        let name = required("AuthorizationLetterName")?;
         let name_chars = name.chars().count();
         if name_chars > MAX_NAME_CHARS {
             return Err(business(
@@ -88,10 +186,7 @@ impl Sms {
             ));
         };
         // "Today" in China, where the service runs.
-        let today = match FixedOffset::east_opt(8 * 3600) {
-            Some(china) => call.now.with_timezone(&china).date_naive(),
-            None => call.now.date_naive(),
-        };
+        let today = china(call.now).date_naive();
         if today < start || today > end {
             return Err(business(
                 "AuthorizationLetterDateNotValid",
@@ -146,7 +241,7 @@ impl Sms {
                 "The authorization letter file has not been uploaded.",
             ));
         }
-        let owner = call.caller.aliyun_id;
+        let owner = owner(call);
         if self
             .letters
             .iter()
@@ -158,16 +253,23 @@ impl Sms {
             ));
         }
 
-        let id = self.next_id;
-        self.next_id += 1;
-        // Names are at most MAX_NAME_CHARS characters, so a letter's size needs no budget.
-        self.letters.push(
-            Letter {
-                owner: owner.to_owned(),
-                name: name.to_owned(),
-            },
-            0,
-        );
+        let id = self.next_letter_id;
+        self.next_letter_id += 1;
+        let review = self.submitted(call.now);
+        self.push_letter(Letter {
+            id,
+            owner: owner.to_owned(),
+            name: name.to_owned(),
+            authorization: authorization.to_owned(),
+            proxy: proxy.to_owned(),
+            organization_code: organization_code.to_owned(),
+            period: exp_date.to_owned(),
+            start,
+            end,
+            pic: pic.to_owned(),
+            signs,
+            review,
+        });
         let mut body = Map::new();
         body.insert("AccessDeniedDetail".into(), json!("无"));
         body.insert("Message".into(), json!("OK"));
@@ -176,15 +278,42 @@ impl Sms {
         body.insert("Success".into(), json!(true));
         Ok(body)
     }
-}
 
-/// A Dysmsapi business rule failure: HTTP 400, `{"RequestId","Code","Message","Success":false}`.
-fn business(code: &'static str, message: &str) -> ApiError {
-    ApiError {
-        status: 400,
-        code,
-        message: message.to_owned(),
-        shape: Shape::Business,
+    pub(super) fn query_letters(&mut self, call: &Call<'_>) -> ApiResult {
+        checks::check(spec("QuerySmsAuthorizationLetter"), call.request)?;
+        let ids: Option<Vec<u64>> = param(call, "AuthorizationLetterIdList").map(|list| {
+            serde_json::from_str::<Vec<Value>>(list)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|v| match v {
+                    Value::Number(n) => n.as_u64(),
+                    Value::String(s) => s.parse().ok(),
+                    _ => None,
+                })
+                .collect()
+        });
+        let organization_code = param(call, "OrganizationCode");
+        let sign_name = param(call, "SignName");
+        let state = param(call, "State");
+        let status = param(call, "Status");
+        let owner = owner(call);
+        let data: Vec<Value> = self
+            .letters
+            .iter()
+            .filter(|l| l.owner == owner)
+            .filter(|l| ids.as_ref().is_none_or(|ids| ids.contains(&l.id)))
+            .filter(|l| organization_code.is_none_or(|c| l.organization_code == c))
+            .filter(|l| sign_name.is_none_or(|n| l.signs.iter().any(|s| s == n)))
+            .filter(|l| state.is_none_or(|s| l.state() == s))
+            .filter(|l| status.is_none_or(|s| l.status(call.now) == s))
+            .map(|l| l.item(call.now))
+            .collect();
+        let mut body = Map::new();
+        body.insert("Code".into(), json!("OK"));
+        body.insert("Message".into(), json!("OK"));
+        body.insert("Success".into(), json!(true));
+        body.insert("Data".into(), Value::Array(data));
+        Ok(body)
     }
 }
 
