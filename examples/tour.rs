@@ -117,7 +117,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         )
         .await?;
     println!("   sent: receipt id {:?}", sent.biz_id.unwrap_or_default());
-    let today = chrono::Utc::now().format("%Y%m%d").to_string();
+    // Messages are filed by the day they were sent in China (UTC+8).
+    let china = chrono::FixedOffset::east_opt(8 * 3600).ok_or("a valid offset")?;
+    let today = chrono::Utc::now()
+        .with_timezone(&china)
+        .format("%Y%m%d")
+        .to_string();
     let query = sms::QuerySendDetails::builder()
         .phone_number("13800000000")
         .send_date(today)
@@ -173,5 +178,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         other => println!("   unexpected: {other:?}"),
     }
+
+    println!("\nWhole workflows, played against the emulator: `cargo run --example workflows --features emulator`");
+    println!(
+        "   LinkWAN: an owner grants a join permission, a renter accepts, uses and returns it."
+    );
+    println!(
+        "   SMS: a signature and template through review, a code sent, flow control, the receipt."
+    );
     Ok(())
 }

@@ -4,7 +4,7 @@
 //!
 //! `cargo run --example workflows --features emulator`
 
-use alibaba_openapi::aliyun::{self, linkwan, Credentials};
+use alibaba_openapi::aliyun::{self, linkwan, sms, Credentials};
 use alibaba_openapi::emulator::{accounts, Emulator};
 
 fn client(emulator: &Emulator, account: accounts::Account) -> aliyun::Client {
@@ -24,6 +24,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let emulator = Emulator::start().await?;
     println!("The bundled emulator at {}.\n", emulator.url());
     join_permission(&emulator).await?;
+    sms_to_receipt(&emulator).await?;
     Ok(())
 }
 
@@ -146,5 +147,109 @@ async fn join_permission(emulator: &Emulator) -> Result<(), Box<dyn std::error::
         "  7. the renter returns it: {:?} again, ready for a new grant\n",
         owned.auth_state
     );
+    Ok(())
+}
+
+/// A verification-code signature and template through their review to a sent message, the
+/// flow control that stops a second code within the minute, and the carrier's receipt.
+async fn sms_to_receipt(emulator: &Emulator) -> Result<(), Box<dyn std::error::Error>> {
+    let client = client(emulator, accounts::OWNER);
+    let phone = "13800000000";
+    println!("SMS: from a new signature to a delivered message");
+
+    let sign_name = client
+        .send(
+            &sms::CreateSmsSign::builder()
+                .sign_name("云栖物联")
+                .sign_source(0) // the applicant's own enterprise
+                .sign_type(0) // verification codes
+                .qualification_id(accounts::SMS_SAMPLE_QUALIFICATION_ID as i64)
+                .remark("login codes for our app")
+                .build()?,
+        )
+        .await?
+        .sign_name
+        .ok_or("CreateSmsSign answered no name")?;
+    println!("  1. signature {sign_name} waits in review");
+    // The reviewer's decision is the test's to make.
+    emulator.approve_sign(&sign_name)?;
+    let status = client
+        .send(&sms::GetSmsSign::builder().sign_name(&sign_name).build()?)
+        .await?
+        .sign_status;
+    println!("  2. the reviewer approves it: signature status {status:?}");
+
+    let template_code = client
+        .send(
+            &sms::CreateSmsTemplate::builder()
+                .template_name("登录验证码")
+                .template_content("您的验证码为${code}，5分钟内有效。")
+                .template_type(0)
+                .related_sign_name(&sign_name)
+                .remark("login codes for our app")
+                .build()?,
+        )
+        .await?
+        .template_code
+        .ok_or("CreateSmsTemplate answered no code")?;
+    println!("  3. template {template_code}, tied to it, waits in review");
+
+    let code = serde_json::json!({ "code": "4821" });
+    let send = sms::SendSms::builder()
+        .phone_numbers(phone)
+        .sign_name(&sign_name)
+        .template_code(&template_code)
+        .template_param(code)
+        .build()?;
+    let early = client.send(&send).await.unwrap_err();
+    println!(
+        "  4. sending before its approval: {:?}",
+        early.code().map(|c| c.as_str().to_owned())
+    );
+
+    emulator.approve_template(&template_code)?;
+    let biz_id = client.send(&send).await?.biz_id;
+    println!("  5. approved, the code is sent: BizId {biz_id:?}");
+
+    // A second verification code to the same number within a minute is refused.
+    match client.send(&send).await {
+        Err(error) if error.code() == Some(&sms::ErrorCode::BusinessLimitControl) => {
+            let message = error.service_error().map(|e| e.message()).unwrap_or("");
+            println!("  6. a second code at once: flow control, {message}");
+        }
+        other => return Err(format!("expected flow control, got {other:?}").into()),
+    }
+
+    let china = chrono::FixedOffset::east_opt(8 * 3600).ok_or("offset")?;
+    let today = emulator
+        .business_now()
+        .with_timezone(&china)
+        .format("%Y%m%d")
+        .to_string();
+    let details = sms::QuerySendDetails::builder()
+        .phone_number(phone)
+        .send_date(&today)
+        .page_size(10)
+        .current_page(1)
+        .build()?;
+    let status = |answer: sms::QuerySendDetailsResponse| {
+        answer
+            .sms_send_detail_dtos
+            .unwrap_or_default()
+            .into_iter()
+            .next()
+            .map(|message| (message.send_status, message.err_code))
+    };
+    println!(
+        "  7. right after sending, the receipt: {:?}",
+        status(client.send(&details).await?)
+    );
+    emulator.advance_time(chrono::Duration::minutes(1));
+    println!(
+        "  8. a minute later on the services' clock: {:?}",
+        status(client.send(&details).await?)
+    );
+    let next = client.send(&send).await?.biz_id;
+    println!("  9. and the next code goes through: BizId {next:?}");
     Ok(())
 }
