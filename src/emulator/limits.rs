@@ -29,6 +29,9 @@ pub(crate) const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 /// `SignatureNonce`s remembered at most (each as a 16-byte fingerprint with its time).
 pub(crate) const MAX_NONCES: usize = 100_000;
+/// Faults queued at most ([`Emulator::inject`](super::Emulator::inject), `--fault`,
+/// `POST /_emulator/faults`); beyond it the oldest queued is dropped.
+pub(crate) const MAX_FAULTS: usize = 1_000;
 /// Temporary credentials issued (STS, metadata service, credentials URI) remembered at most.
 pub(crate) const MAX_ISSUED_CREDENTIALS: usize = 10_000;
 /// Metadata-service session tokens remembered at most.

@@ -6,7 +6,8 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use serde_json::{json, Value};
+use serde::de::DeserializeOwned;
+use serde_json::{json, Map, Value};
 
 use super::limits::{truncate, MAX_SUMMARY_FIELD_BYTES};
 use super::metadata;
@@ -27,7 +28,8 @@ pub enum Protocol {
 }
 
 impl Protocol {
-    fn as_str(self) -> &'static str {
+    /// `rpc`, `top` or `metadata`, as `GET /_emulator/requests` names it.
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Protocol::Rpc => "rpc",
             Protocol::Top => "top",
@@ -37,6 +39,26 @@ impl Protocol {
 }
 
 /// One request the emulator received, with how it answered.
+///
+/// [`business_params`](Self::business_params) are the parameters the application chose (what a
+/// test asserts on), [`param`](Self::param) one of them or of the common ones, and
+/// [`json_param`](Self::json_param) decodes a JSON-text parameter (`TemplateParam`, `SignList`,
+/// a TOP struct parameter):
+///
+/// ```no_run
+/// # async fn demo() -> std::io::Result<()> {
+/// use alibaba_openapi::emulator::Emulator;
+///
+/// let emulator = Emulator::start().await?;
+/// // ... the code under test sends an SMS ...
+/// let sent = emulator.requests_for("SendSms");
+/// let last = sent.last().expect("one SendSms");
+/// assert_eq!(last.param("PhoneNumbers"), Some("13800138000"));
+/// let template: serde_json::Value = last.json_param("TemplateParam").unwrap().unwrap();
+/// assert_eq!(template["code"], "1234");
+/// assert!(!last.business_params().contains_key("Signature"));
+/// # Ok(()) }
+/// ```
 ///
 /// A request the gateway refused before any product saw it (bad or missing signature, unknown
 /// key, stale timestamp, reused nonce, unknown action or path, failed TOP checks, a metadata
@@ -82,6 +104,37 @@ pub struct RecordedRequest {
     /// When it arrived, by the emulator's clock.
     pub received_at: DateTime<Utc>,
 }
+
+/// The common parameters of an Alibaba Cloud RPC request: not business parameters.
+const RPC_COMMON_PARAMS: &[&str] = &[
+    "AccessKeyId",
+    "Action",
+    "Format",
+    "SecurityToken",
+    "Signature",
+    "SignatureMethod",
+    "SignatureNonce",
+    "SignatureType",
+    "SignatureVersion",
+    "Timestamp",
+    "Version",
+];
+/// The system parameters of a TOP request: not business parameters.
+const TOP_SYSTEM_PARAMS: &[&str] = &[
+    "app_key",
+    "format",
+    "method",
+    "partner_id",
+    "session",
+    "sign",
+    "sign_method",
+    "simplify",
+    "target_app_key",
+    "timestamp",
+    "v",
+];
+/// What replaces a secret in `GET /_emulator/requests`.
+const REDACTED: &str = "<redacted>";
 
 /// What a record costs beyond its text, roughly: the struct and its allocations.
 const RECORD_OVERHEAD_BYTES: usize = 256;
@@ -162,8 +215,50 @@ impl RecordedRequest {
             + entries(&self.headers)
     }
 
-    /// The summary served by `GET /_emulator/requests`: no parameters, headers or nonce.
+    /// A parameter (business or common) by name, as received (the query's value when it came
+    /// in both the query and the body). `None` when it was not sent, and for a rejected request.
+    pub fn param(&self, name: &str) -> Option<&str> {
+        self.params.get(name).map(String::as_str)
+    }
+
+    /// The parameters the caller chose, by name: [`params`](Self::params) without the
+    /// protocol's own. Left out for Alibaba Cloud RPC: `AccessKeyId`, `Action`, `Format`,
+    /// `SecurityToken`, `Signature`, `SignatureMethod`, `SignatureNonce`, `SignatureType`,
+    /// `SignatureVersion`, `Timestamp`, `Version`; for TOP: `app_key`, `format`, `method`,
+    /// `partner_id`, `session`, `sign`, `sign_method`, `simplify`, `target_app_key`,
+    /// `timestamp`, `v`. `RegionId` counts as a business parameter. Empty for a rejected request
+    /// and for the metadata service.
+    ///
+    /// `GET /_emulator/requests` serves these as `params`, with secrets redacted.
+    pub fn business_params(&self) -> BTreeMap<&str, &str> {
+        let common: &[&str] = match self.protocol {
+            Protocol::Rpc => RPC_COMMON_PARAMS,
+            Protocol::Top => TOP_SYSTEM_PARAMS,
+            Protocol::Metadata => &[],
+        };
+        self.params
+            .iter()
+            .filter(|(name, _)| !common.contains(&name.as_str()))
+            .map(|(name, value)| (name.as_str(), value.as_str()))
+            .collect()
+    }
+
+    /// A JSON-text parameter decoded into `T` (a `serde_json::Value`, a map, the test's own
+    /// struct): `TemplateParam`, `SignList`, TOP's `context` and `param`. `None` when it was not
+    /// sent, `Some(Err)` when it is not JSON of that shape.
+    pub fn json_param<T: DeserializeOwned>(&self, name: &str) -> Option<serde_json::Result<T>> {
+        self.param(name).map(serde_json::from_str)
+    }
+
+    /// The summary served by `GET /_emulator/requests`: no headers, no nonce, and of the
+    /// parameters only the [business ones](Self::business_params), with every secret replaced
+    /// by `<redacted>` (see [`redacted`]).
     pub(crate) fn summary(&self) -> Value {
+        let params: Map<String, Value> = self
+            .business_params()
+            .into_iter()
+            .map(|(name, value)| (name.to_owned(), Value::String(redacted(name, value))))
+            .collect();
         json!({
             "protocol": self.protocol.as_str(),
             "action": self.action,
@@ -174,6 +269,79 @@ impl RecordedRequest {
             "injected": self.injected,
             "rejected": self.rejected,
             "received_at": self.received_at.to_rfc3339_opts(SecondsFormat::Millis, true),
+            "params": params,
         })
+    }
+}
+
+/// Whether a parameter or JSON field of this name holds a secret: one named like `*secret*`,
+/// `*password*` or `*token*` (any case) but `NextToken`, and the Data Bank context's `sk`.
+fn is_secret_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower == "sk"
+        || lower.contains("secret")
+        || lower.contains("password")
+        || (lower.contains("token") && lower != "nexttoken")
+}
+
+/// A business parameter's value as `GET /_emulator/requests` shows it: `<redacted>` when its
+/// name says it is a secret; a JSON object or array with such fields at any depth (TOP's
+/// `context` with its `sk`) comes back compact with those fields redacted; anything else as
+/// received.
+pub(crate) fn redacted(name: &str, value: &str) -> String {
+    if is_secret_name(name) {
+        return REDACTED.to_owned();
+    }
+    let trimmed = value.trim_start();
+    if trimmed.starts_with('{') || trimmed.starts_with('[') {
+        if let Ok(mut json) = serde_json::from_str::<Value>(value) {
+            if redact_json(&mut json) {
+                return json.to_string();
+            }
+        }
+    }
+    value.to_owned()
+}
+
+/// Replaces the values of secret fields at any depth; whether it replaced any.
+fn redact_json(value: &mut Value) -> bool {
+    match value {
+        Value::Object(fields) => {
+            let mut any = false;
+            for (name, field) in fields.iter_mut() {
+                if is_secret_name(name) {
+                    *field = Value::String(REDACTED.to_owned());
+                    any = true;
+                } else {
+                    any |= redact_json(field);
+                }
+            }
+            any
+        }
+        Value::Array(items) => items
+            .iter_mut()
+            .fold(false, |any, item| redact_json(item) || any),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_are_redacted_by_name_at_any_depth() {
+        assert_eq!(redacted("PhoneNumbers", "13800138000"), "13800138000");
+        assert_eq!(redacted("AccessKeySecret", "s3cr3t"), REDACTED);
+        assert_eq!(redacted("NextToken", "abc"), "abc");
+        assert_eq!(
+            redacted("context", r#"{"ak":"lingyang_daas","sk":"w3343wer44e"}"#),
+            r#"{"ak":"lingyang_daas","sk":"<redacted>"}"#
+        );
+        let list: Value =
+            serde_json::from_str(&redacted("List", r#"[{"Password":"x","Name":"n"}]"#)).unwrap();
+        assert_eq!(list, json!([{"Name": "n", "Password": REDACTED}]));
+        let template = r#"{"code": "1234"}"#;
+        assert_eq!(redacted("TemplateParam", template), template, "as received");
     }
 }
