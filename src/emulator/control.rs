@@ -13,6 +13,7 @@ use serde_json::{json, Map, Value};
 use super::fault::{injection_from_json, injection_to_json};
 use super::limits::MAX_FAULTS;
 use super::lock;
+use super::recording::Record;
 use super::server::Shared;
 use super::state::State;
 use super::wire::{Answer, Incoming};
@@ -224,14 +225,14 @@ impl RequestFilter {
         Ok(filter)
     }
 
-    fn keeps(&self, r: &super::RecordedRequest) -> bool {
-        self.action.as_ref().is_none_or(|a| *a == r.action)
+    fn keeps(&self, r: &Record) -> bool {
+        self.action.as_ref().is_none_or(|a| a == r.action())
             && self.protocol.is_none_or(|p| p == r.protocol)
             && self.status.is_none_or(|s| Some(s) == r.status)
             && self
                 .code
                 .as_ref()
-                .is_none_or(|c| Some(c) == r.code.as_ref())
+                .is_none_or(|c| Some(c.as_str()) == r.code())
             && self.rejected.is_none_or(|x| x == r.rejected)
             && self.injected.is_none_or(|x| x == r.injected)
     }
@@ -248,7 +249,7 @@ fn list_requests(shared: &Shared, request: &Incoming) -> Answer {
     let mut requests: Vec<Value> = kept
         .rev()
         .take(filter.limit.unwrap_or(usize::MAX))
-        .map(|r| r.summary())
+        .map(|r| r.to_request().summary())
         .collect();
     drop(state);
     requests.reverse();

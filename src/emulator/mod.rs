@@ -706,7 +706,11 @@ impl Emulator {
     /// [`EmulatorBuilder::max_recorded_requests`] of them (within the recording's byte budget),
     /// those the gateway refused as summaries (see [`RecordedRequest`]).
     pub fn requests(&self) -> Vec<RecordedRequest> {
-        lock(&self.state).requests.iter().cloned().collect()
+        lock(&self.state)
+            .requests
+            .iter()
+            .map(recording::Record::to_request)
+            .collect()
     }
 
     /// The recorded requests of one action (`Action` or `x-acs-action`, TOP `method`, or
@@ -718,8 +722,8 @@ impl Emulator {
         lock(&self.state)
             .requests
             .iter()
-            .filter(|r| r.action == action)
-            .cloned()
+            .filter(|r| r.action() == action)
+            .map(recording::Record::to_request)
             .collect()
     }
 

@@ -6,11 +6,11 @@ use sha2::{Digest, Sha256};
 use super::fault::Injection;
 use super::limits::{Bounded, BoundedMap, MAX_FAULTS, MAX_NONCES, MAX_RECORDED_BYTES};
 use super::linkwan::LinkWan;
+use super::recording::Record;
 use super::sms::Sms;
 use super::sts::StsStore;
 use super::sts_service::CredentialServices;
 use super::top::Databank;
-use super::RecordedRequest;
 
 /// How long a `SignatureNonce` is remembered: the timestamp window is ±15 minutes, so a nonce
 /// older than 30 minutes can no longer come with a valid timestamp.
@@ -33,7 +33,8 @@ pub(crate) struct State {
     nonces: BoundedMap<u128, DateTime<Utc>>,
     /// Queued faults, at most [`MAX_FAULTS`]: add them with [`State::queue_fault`].
     pub faults: Vec<Injection>,
-    pub requests: Bounded<RecordedRequest>,
+    /// The recorded requests, compact (see [`Record`]).
+    pub requests: Bounded<Record>,
     pub linkwan: LinkWan,
     pub sms: Sms,
     pub databank: Databank,
