@@ -6,9 +6,11 @@
 #   BASELINE=<commit> CANDIDATE=<commit> REQUESTS=200000 bash benches/emulator_load.sh
 #   LOAD_TARGET_DIR=/tmp/load-target bash benches/emulator_load.sh   # keep the builds
 #
-# Builds examples/emulator in release at BASELINE and at CANDIDATE (each checked out with
-# `git worktree add` into a temporary folder, built into one temporary target folder, all
-# removed at the end), and the load generator (examples/emulator_load.rs) from this checkout.
+# Builds examples/emulator in release at BASELINE and at CANDIDATE, and the load generator
+# (examples/emulator_load.rs) at CANDIDATE: each commit checked out with `git worktree add`
+# into a temporary folder just before it is built, into one temporary target folder, all
+# removed at the end. (Cargo tells the two builds apart by the files' times: a checkout made
+# after the previous build is always rebuilt, where this very checkout might not be.)
 # Starts both emulators side by side on loopback and sends each REQUESTS signed requests over
 # CONNECTIONS keep-alive connections, in turns of CHUNK requests (see emulator_load.rs). Not
 # run in CI; on 2 cores, 1,000,000 requests each take a few minutes after the builds.
@@ -42,17 +44,18 @@ trap cleanup EXIT
 
 # LOAD_TARGET_DIR: build there and keep it (for repeated runs; delete it yourself).
 export CARGO_TARGET_DIR="${LOAD_TARGET_DIR:-$work/target}"
-build_emulator() { # name commit
+build() { # name commit examples...
     local name=$1 commit=$2
+    shift 2
     git -C "$root" worktree add --quiet --detach "$work/$name" "$commit"
-    echo "== building the emulator at $commit ($(git -C "$work/$name" rev-parse --short HEAD)) =="
-    (cd "$work/$name" && cargo build --quiet --release --example emulator --features emulator)
+    echo "== building $* at $commit ($(git -C "$work/$name" rev-parse --short HEAD)) =="
+    local examples=() example
+    for example in "$@"; do examples+=(--example "$example"); done
+    (cd "$work/$name" && cargo build --quiet --release --features emulator "${examples[@]}")
     cp "$CARGO_TARGET_DIR/release/examples/emulator" "$work/emulator-$name"
 }
-build_emulator baseline "$BASELINE"
-build_emulator candidate "$CANDIDATE"
-echo "== building the load generator from $root =="
-(cd "$root" && cargo build --quiet --release --example emulator_load --features emulator)
+build baseline "$BASELINE" emulator
+build candidate "$CANDIDATE" emulator emulator_load
 cp "$CARGO_TARGET_DIR/release/examples/emulator_load" "$work/emulator_load"
 # The builds are done: only the binaries are needed now.
 [ -n "${LOAD_TARGET_DIR:-}" ] || rm -rf "$CARGO_TARGET_DIR"
