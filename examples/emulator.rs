@@ -3,11 +3,13 @@
 //! ```text
 //! cargo run --example emulator --features emulator -- --listen 127.0.0.1:8080
 //! cargo run --example emulator --features emulator -- --clock-skew -120 --fault throttling=500:2
+//! cargo run --example emulator --features emulator -- --time-offset 86400
 //! cargo run --example emulator --features emulator -- --help
 //! ```
 //!
-//! The flags are parsed by `alibaba_openapi::emulator::cli` (listen address, clock skew, faults,
-//! limits).
+//! The flags are parsed by `alibaba_openapi::emulator::cli` (listen address, clock skew, time
+//! offset, faults, limits). The control routes under `/_emulator/` (listed by `--help` and by
+//! `GET /_emulator/`) read the recording, move the services' clock, queue faults and reset it.
 //! The first line printed is `alibaba-openapi emulator listening on ADDR`; then come the URLs,
 //! the active faults, the seeded test credentials and the environment to export. It serves until
 //! interrupted (Ctrl-C).
@@ -70,7 +72,7 @@ fn print_banner(emulator: &Emulator, settings: &cli::Settings) {
         emulator.top_gateway_url()
     );
     println!(
-        "Control (not recorded):                        {0}/_emulator/health, {0}/_emulator/requests (GET lists, DELETE clears)",
+        "Control (not recorded):                        {}/_emulator/ (lists the routes: health, requests, clock, faults, reset)",
         emulator.url()
     );
     println!(
@@ -81,6 +83,13 @@ fn print_banner(emulator: &Emulator, settings: &cli::Settings) {
         settings.body_read_timeout,
         settings.idle_timeout
     );
+    if !settings.time_offset.is_zero() {
+        println!(
+            "Services' clock: {} s ahead ({})",
+            settings.time_offset.num_seconds(),
+            emulator.business_now().format("%Y-%m-%dT%H:%M:%SZ")
+        );
+    }
     if !settings.clock_skew.is_zero() {
         println!(
             "Clock skew: {} s (emulator clock {})",

@@ -8,11 +8,13 @@
 //! let settings = cli::parse_args([
 //!     "--listen", "127.0.0.1:8080",
 //!     "--clock-skew", "-120",
+//!     "--time-offset", "86400",
 //!     "--fault", "throttling=500:2:GetJoinPermissionAuthOrder",
 //!     "--fault", "unavailable",
 //! ])?;
 //! assert_eq!(settings.listen.port(), 8080);
 //! assert_eq!(settings.clock_skew, chrono::Duration::seconds(-120));
+//! assert_eq!(settings.time_offset, chrono::Duration::days(1));
 //! assert_eq!(settings.faults[0].times, 2);
 //! assert_eq!(settings.faults[1].fault, Fault::ServiceUnavailable);
 //! // Then: settings.apply(Emulator::builder()).start().await
@@ -27,7 +29,8 @@ use super::{EmulatorBuilder, Fault, Injection};
 
 /// The help text, listing every flag and fault kind.
 pub const USAGE: &str = "\
-usage: emulator [--listen ADDR] [--clock-skew SECONDS] [--fault KIND[:TIMES[:ACTION]]]...
+usage: emulator [--listen ADDR] [--clock-skew SECONDS] [--time-offset SECONDS]
+                [--fault KIND[:TIMES[:ACTION]]]...
                 [--max-recorded-requests N] [--max-connections N]
                 [--header-timeout SECONDS] [--body-timeout SECONDS] [--idle-timeout SECONDS]
                 [--auto-approve]
@@ -39,7 +42,12 @@ and the Taobao Open Platform gateway) until interrupted. The first line printed 
 Options:
   --listen ADDR            address to listen on (default 127.0.0.1:0, a free port)
   --clock-skew SECONDS     run the emulator's clock ahead of (positive) or behind (negative)
-                           the real one, e.g. -120 (default 0)
+                           the real one, e.g. -120 (default 0): what request timestamps are
+                           checked against and the Date header
+  --time-offset SECONDS    start the services' clock (LinkWAN order times, SMS windows and
+                           receipts, validity periods) this far ahead of (positive) or behind
+                           (negative) the emulator's, e.g. 86400; requests are still signed with
+                           the real time. POST /_emulator/clock moves it later (default 0)
   --fault KIND[:TIMES[:ACTION]]
                            queue a fault; repeatable, tried in the order given. TIMES is how
                            many requests it affects (default 1; * for every request), ACTION
@@ -68,11 +76,25 @@ Options:
                            POST /_emulator/sms/audits)
   -h, --help               print this help
 
-Control endpoints (not recorded, no faults apply):
+Control endpoints (JSON; not recorded, no faults apply):
   GET    /_emulator/           the control routes
   GET    /_emulator/health     status, recorded requests and open connections, with their caps
-  GET    /_emulator/requests   the recorded requests as JSON summaries (no parameters or headers)
+  GET    /_emulator/requests   the recorded requests, oldest first: summaries with business
+                               parameters (secrets redacted, no headers); filters
+                               ?action=SendSms&protocol=rpc&status=200&code=...&rejected=false
+                               &injected=false&limit=10
   DELETE /_emulator/requests   forget the recorded requests
+  GET    /_emulator/clock      the gateway's and the services' times, and the offset
+  POST   /_emulator/clock      move the services' clock: {\"advance_seconds\": 3600} and/or
+                               {\"offset_seconds\": 0}
+  GET    /_emulator/faults     the queued faults, in the order they are tried
+  POST   /_emulator/faults     queue a fault (or an array): {\"kind\": \"throttling\",
+                               \"retry_after_ms\": 500, \"times\": 2, \"action\": \"SendSms\"};
+                               kinds as for --fault, fields retry_after_ms, delay_ms, code,
+                               message, sub_code; times a number or \"*\"
+  DELETE /_emulator/faults     drop every queued fault
+  POST   /_emulator/reset      back to the seeded state (state, recording, faults, clock offset),
+                               keeping the listener and these settings
   GET    /_emulator/sms/audits     SMS applications waiting for review
   POST   /_emulator/sms/audits     decide one: {\"kind\":\"sign\",\"name\":\"阿里云\",\"decision\":\"approve\"}
                                    (\"template\" + \"code\", \"letter\" / \"qualification\" + \"id\";
@@ -94,6 +116,9 @@ pub struct Settings {
     pub listen: SocketAddr,
     /// `--clock-skew`: the emulator's clock minus the real one (default zero).
     pub clock_skew: chrono::Duration,
+    /// `--time-offset`: the services' clock minus the emulator's (default zero); see
+    /// [`EmulatorBuilder::time_offset`].
+    pub time_offset: chrono::Duration,
     /// `--fault`, in the order given.
     pub faults: Vec<Injection>,
     /// `--max-recorded-requests`: see [`EmulatorBuilder::max_recorded_requests`].
@@ -118,6 +143,7 @@ impl Default for Settings {
         Settings {
             listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             clock_skew: chrono::Duration::zero(),
+            time_offset: chrono::Duration::zero(),
             faults: Vec::new(),
             max_recorded_requests: limits.max_recorded_requests,
             max_connections: limits.max_connections,
@@ -131,11 +157,12 @@ impl Default for Settings {
 }
 
 impl Settings {
-    /// Applies every setting (address, clock skew, faults, limits) to a builder.
+    /// Applies every setting (address, clock skew, time offset, faults, limits) to a builder.
     pub fn apply(&self, builder: EmulatorBuilder) -> EmulatorBuilder {
         let builder = builder
             .listen(self.listen)
             .clock_skew(self.clock_skew)
+            .time_offset(self.time_offset)
             .max_recorded_requests(self.max_recorded_requests)
             .max_connections(self.max_connections)
             .header_read_timeout(self.header_read_timeout)
@@ -176,6 +203,7 @@ where
             flag,
             "--listen"
                 | "--clock-skew"
+                | "--time-offset"
                 | "--fault"
                 | "--max-recorded-requests"
                 | "--max-connections"
@@ -198,7 +226,8 @@ where
                     format!("--listen {value:?}: {e} (expected e.g. 127.0.0.1:8080)")
                 })?;
             }
-            "--clock-skew" => settings.clock_skew = parse_skew(&value)?,
+            "--clock-skew" => settings.clock_skew = parse_whole_seconds(flag, &value)?,
+            "--time-offset" => settings.time_offset = parse_whole_seconds(flag, &value)?,
             "--max-recorded-requests" => {
                 settings.max_recorded_requests = parse_count(flag, &value, 0)?;
             }
@@ -231,12 +260,13 @@ fn parse_seconds(flag: &str, value: &str) -> Result<Duration, String> {
         .ok_or_else(|| format!("{flag} {value:?}: expected positive seconds, e.g. 10 or 0.5"))
 }
 
-fn parse_skew(value: &str) -> Result<chrono::Duration, String> {
+/// Whole seconds, either sign.
+fn parse_whole_seconds(flag: &str, value: &str) -> Result<chrono::Duration, String> {
     value
         .parse::<i64>()
         .ok()
         .and_then(chrono::Duration::try_seconds)
-        .ok_or_else(|| format!("--clock-skew {value:?}: expected whole seconds, e.g. 90 or -90"))
+        .ok_or_else(|| format!("{flag} {value:?}: expected whole seconds, e.g. 90 or -90"))
 }
 
 /// Parses one `--fault` value, `KIND[:TIMES[:ACTION]]` (see [`USAGE`]).
@@ -386,6 +416,7 @@ mod tests {
             "--listen=127.0.0.1:9000",
             "--clock-skew",
             "-90",
+            "--time-offset=-3600",
             "--fault",
             "unavailable:1",
             "--fault=top-limited",
@@ -393,6 +424,7 @@ mod tests {
         .unwrap();
         assert_eq!(settings.listen, "127.0.0.1:9000".parse().unwrap());
         assert_eq!(settings.clock_skew, chrono::Duration::seconds(-90));
+        assert_eq!(settings.time_offset, chrono::Duration::hours(-1));
         assert_eq!(settings.faults.len(), 2);
         assert!(!settings.help);
         assert_eq!(
@@ -449,6 +481,8 @@ mod tests {
         assert!(parse_args(["--listen"]).is_err());
         assert!(parse_args(["--listen", "localhost"]).is_err());
         assert!(parse_args(["--clock-skew", "1.5"]).is_err());
+        assert!(parse_args(["--time-offset", "soon"]).is_err());
+        assert!(parse_args(["--time-offset"]).is_err());
         assert!(parse_args(["--verbose"]).is_err());
         assert!(parse_args(["serve"]).is_err());
     }
@@ -458,6 +492,7 @@ mod tests {
         for word in [
             "--listen",
             "--clock-skew",
+            "--time-offset SECONDS",
             "--fault",
             "--help",
             "throttling=MS",
@@ -492,6 +527,8 @@ mod tests {
         let settings = parse_args([
             "--clock-skew",
             "30",
+            "--time-offset",
+            "7200",
             "--fault",
             "drop:2",
             "--max-connections",
@@ -502,6 +539,10 @@ mod tests {
         let debug = format!("{builder:?}");
         assert!(debug.contains("DropConnection"), "{debug}");
         assert!(debug.contains("max_connections: 77"), "{debug}");
+        assert!(
+            debug.contains("time_offset: TimeDelta { secs: 7200"),
+            "{debug}"
+        );
         assert!(debug.contains("auto_approve: false"), "{debug}");
         let demo = parse_args(["--auto-approve"]).unwrap();
         let debug = format!("{:?}", demo.apply(crate::emulator::Emulator::builder()));

@@ -3,6 +3,8 @@
 use std::fmt;
 use std::time::Duration;
 
+use serde_json::{json, Map, Value};
+
 /// One kind of failure the emulator can produce instead of (or on top of) its normal answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -219,4 +221,234 @@ pub(crate) fn take(queue: &mut Vec<Injection>, top: bool, action: &str) -> Optio
         queue.remove(index);
     }
     Some(fault)
+}
+
+/// The fields of an injection in JSON, for `POST`/`GET /_emulator/faults`: `kind`, its own
+/// fields, `times` (a positive number or `"*"`, default 1) and `action` (optional).
+const KINDS: &str =
+    "throttling, unavailable, malformed, drop, delay, business, top-limited, top-isp, top-error";
+
+/// Reads an injection from the JSON of `POST /_emulator/faults`, e.g.
+/// `{"kind":"throttling","retry_after_ms":500,"times":2,"action":"SendSms"}`. `Err` is one line
+/// naming what is wrong: an unknown kind or field, a field of the wrong type, a missing one.
+pub(crate) fn injection_from_json(value: &Value) -> Result<Injection, String> {
+    let Some(object) = value.as_object() else {
+        return Err("a fault is a JSON object with a \"kind\"".to_owned());
+    };
+    let mut fields = Fields {
+        object,
+        // `about` is what `GET` adds: ignored, so a listed entry posts back as it is.
+        used: vec!["kind", "times", "action", "about"],
+    };
+    let kind = fields.string("kind")?.ok_or("\"kind\" is required")?;
+    let fault = match kind {
+        "throttling" => Fault::throttling(fields.millis("retry_after_ms")?),
+        "unavailable" => Fault::ServiceUnavailable,
+        "malformed" => Fault::MalformedBody,
+        "drop" => Fault::DropConnection,
+        "delay" => Fault::Delay(
+            fields
+                .millis("delay_ms")?
+                .ok_or("\"delay\" needs \"delay_ms\"")?,
+        ),
+        "business" => {
+            let code = fields
+                .string("code")?
+                .filter(|c| !c.is_empty())
+                .ok_or("\"business\" needs a \"code\", e.g. isv.BUSINESS_LIMIT_CONTROL")?;
+            let documented = Fault::business_limit_control();
+            match (fields.string("message")?, &documented) {
+                (Some(message), _) => Fault::BusinessFailure {
+                    code: code.to_owned(),
+                    message: message.to_owned(),
+                },
+                (None, Fault::BusinessFailure { code: known, .. }) if known == code => documented,
+                (None, _) => Fault::BusinessFailure {
+                    code: code.to_owned(),
+                    message: "Injected business failure.".to_owned(),
+                },
+            }
+        }
+        "top-limited" => Fault::top_app_call_limited(),
+        "top-isp" => Fault::top_isp(
+            fields
+                .string("sub_code")?
+                .filter(|c| !c.is_empty())
+                .ok_or("\"top-isp\" needs a \"sub_code\", e.g. isp.remote-service-timeout")?,
+        ),
+        "top-error" => Fault::TopError {
+            code: fields
+                .integer("code")?
+                .ok_or("\"top-error\" needs a numeric \"code\"")?,
+            msg: fields.string("msg")?.unwrap_or_default().to_owned(),
+            sub_code: fields.string("sub_code")?.map(str::to_owned),
+            sub_msg: fields.string("sub_msg")?.map(str::to_owned),
+        },
+        other => return Err(format!("unknown kind {other:?}; one of {KINDS}")),
+    };
+    let times = match object.get("times") {
+        None | Some(Value::Null) => 1,
+        Some(Value::String(all)) if all == "*" => u32::MAX,
+        Some(n) => match n.as_u64().and_then(|n| u32::try_from(n).ok()) {
+            Some(n) if n > 0 => n,
+            _ => return Err("\"times\" is a positive number or \"*\" (every request)".to_owned()),
+        },
+    };
+    let mut injection = Injection::new(fault).times(times);
+    match fields.string("action")? {
+        Some("") => return Err("\"action\" is empty".to_owned()),
+        Some(action) => injection = injection.for_action(action),
+        None => {}
+    }
+    if let Some(unknown) = object.keys().find(|k| !fields.used.contains(&k.as_str())) {
+        return Err(format!("{unknown:?} is not a field of a {kind:?} fault"));
+    }
+    Ok(injection)
+}
+
+/// The fields of one JSON object, remembering which were read (the others are unknown).
+struct Fields<'a> {
+    object: &'a Map<String, Value>,
+    used: Vec<&'static str>,
+}
+
+impl<'a> Fields<'a> {
+    fn string(&mut self, name: &'static str) -> Result<Option<&'a str>, String> {
+        self.used.push(name);
+        match self.object.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s)),
+            Some(_) => Err(format!("{name:?} is a string")),
+        }
+    }
+
+    fn integer(&mut self, name: &'static str) -> Result<Option<i64>, String> {
+        self.used.push(name);
+        match self.object.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(n) => n
+                .as_i64()
+                .map(Some)
+                .ok_or(format!("{name:?} is a whole number")),
+        }
+    }
+
+    fn millis(&mut self, name: &'static str) -> Result<Option<Duration>, String> {
+        self.used.push(name);
+        match self.object.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(n) => n
+                .as_u64()
+                .map(|ms| Some(Duration::from_millis(ms)))
+                .ok_or(format!("{name:?} is whole milliseconds, e.g. 500")),
+        }
+    }
+}
+
+/// An injection as `GET /_emulator/faults` lists it: the fields [`injection_from_json`] reads
+/// (so an entry can be posted back as it is), with `about`, one line a person can read.
+pub(crate) fn injection_to_json(injection: &Injection) -> Value {
+    let mut entry = match &injection.fault {
+        Fault::Throttling { retry_after } => json!({
+            "kind": "throttling",
+            "retry_after_ms": retry_after.map(|d| d.as_millis() as u64),
+        }),
+        Fault::ServiceUnavailable => json!({ "kind": "unavailable" }),
+        Fault::MalformedBody => json!({ "kind": "malformed" }),
+        Fault::DropConnection => json!({ "kind": "drop" }),
+        Fault::Delay(delay) => json!({ "kind": "delay", "delay_ms": delay.as_millis() as u64 }),
+        Fault::BusinessFailure { code, message } => {
+            json!({ "kind": "business", "code": code, "message": message })
+        }
+        Fault::TopError {
+            code,
+            msg,
+            sub_code,
+            sub_msg,
+        } => json!({
+            "kind": "top-error",
+            "code": code,
+            "msg": msg,
+            "sub_code": sub_code,
+            "sub_msg": sub_msg,
+        }),
+    };
+    if let Value::Object(fields) = &mut entry {
+        let times = match injection.times {
+            u32::MAX => json!("*"),
+            n => json!(n),
+        };
+        fields.insert("times".to_owned(), times);
+        fields.insert("action".to_owned(), json!(injection.action));
+        fields.insert("about".to_owned(), json!(injection.to_string()));
+    }
+    entry
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_fault_goes_to_json_and_back() {
+        let faults = [
+            Fault::throttling(None),
+            Fault::throttling(Some(Duration::from_millis(1500))),
+            Fault::ServiceUnavailable,
+            Fault::MalformedBody,
+            Fault::DropConnection,
+            Fault::Delay(Duration::from_millis(250)),
+            Fault::business_limit_control(),
+            Fault::top_app_call_limited(),
+            Fault::top_isp("isp.remote-service-timeout"),
+        ];
+        for fault in faults {
+            for injection in [
+                Injection::new(fault.clone()),
+                Injection::new(fault.clone())
+                    .times(u32::MAX)
+                    .for_action("SendSms"),
+            ] {
+                let listed = injection_to_json(&injection);
+                assert_eq!(injection_from_json(&listed), Ok(injection), "{listed}");
+            }
+        }
+    }
+
+    #[test]
+    fn json_faults_are_read_strictly() {
+        let read = |text: &str| injection_from_json(&serde_json::from_str(text).unwrap());
+        let throttled =
+            read(r#"{"kind":"throttling","retry_after_ms":500,"times":2,"action":"SendSms"}"#)
+                .unwrap();
+        assert_eq!(
+            throttled,
+            Injection::new(Fault::throttling(Some(Duration::from_millis(500))))
+                .times(2)
+                .for_action("SendSms")
+        );
+        assert_eq!(
+            read(r#"{"kind":"business","code":"isv.BUSINESS_LIMIT_CONTROL"}"#)
+                .unwrap()
+                .fault,
+            Fault::business_limit_control()
+        );
+        for bad in [
+            r#"[]"#,
+            r#"{}"#,
+            r#"{"kind":"teapot"}"#,
+            r#"{"kind":"drop","times":0}"#,
+            r#"{"kind":"drop","times":"all"}"#,
+            r#"{"kind":"drop","action":""}"#,
+            r#"{"kind":"drop","delay_ms":5}"#,
+            r#"{"kind":"delay"}"#,
+            r#"{"kind":"delay","delay_ms":-1}"#,
+            r#"{"kind":"business"}"#,
+            r#"{"kind":"top-isp"}"#,
+            r#"{"kind":"top-error","code":"7"}"#,
+            r#"{"kind":"throttling","retry_after":5}"#,
+        ] {
+            assert!(read(bad).is_err(), "{bad}");
+        }
+    }
 }

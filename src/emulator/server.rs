@@ -17,9 +17,10 @@ use tokio::task::JoinSet;
 
 use super::connection::{Activity, Registry, Watched};
 use super::limits::{Limits, MAX_BODY_BYTES};
+use super::recording::Record;
 use super::state::State;
 use super::wire::{self, Answer, Delivery, Incoming};
-use super::{control, gateway, lock, metadata, top, Protocol, RecordedRequest};
+use super::{control, gateway, lock, metadata, top, Protocol};
 
 /// The TOP gateway's path.
 pub(crate) const TOP_PATH: &str = "/router/rest";
@@ -159,7 +160,8 @@ async fn answer(
         None if protocol == Protocol::Metadata => metadata::handle(state, &incoming),
         None => gateway::handle(state, &incoming),
     };
-    record(state, incoming, &answer, protocol);
+    record(state, &incoming, parts.uri.query(), &answer, protocol);
+    drop(incoming);
 
     match answer.delivery {
         Delivery::Drop => return Err(DroppedConnection),
@@ -214,11 +216,18 @@ fn body_error_answer(status: u16, code: &str, message: &str) -> Answer {
     answer
 }
 
-fn record(state: &Mutex<State>, incoming: Incoming, answer: &Answer, protocol: Protocol) {
-    let mut state = lock(state);
-    let record = RecordedRequest::new(incoming, answer, protocol, state.now());
+/// Records a request; the record is made before the lock is taken.
+fn record(
+    state: &Mutex<State>,
+    incoming: &Incoming,
+    query: Option<&str>,
+    answer: &Answer,
+    protocol: Protocol,
+) {
+    let received_at = lock(state).now();
+    let record = Record::new(incoming, query, answer, protocol, received_at);
     let size = record.size();
-    state.requests.push(record, size);
+    lock(state).requests.push(record, size);
 }
 
 fn build_response(state: &Mutex<State>, answer: Answer) -> Response<Full<Bytes>> {

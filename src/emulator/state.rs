@@ -4,13 +4,13 @@ use chrono::{DateTime, Duration, Utc};
 use sha2::{Digest, Sha256};
 
 use super::fault::Injection;
-use super::limits::{Bounded, BoundedMap, MAX_NONCES, MAX_RECORDED_BYTES};
+use super::limits::{Bounded, BoundedMap, MAX_FAULTS, MAX_NONCES, MAX_RECORDED_BYTES};
 use super::linkwan::LinkWan;
+use super::recording::Record;
 use super::sms::Sms;
 use super::sts::StsStore;
 use super::sts_service::CredentialServices;
 use super::top::Databank;
-use super::RecordedRequest;
 
 /// How long a `SignatureNonce` is remembered: the timestamp window is ±15 minutes, so a nonce
 /// older than 30 minutes can no longer come with a valid timestamp.
@@ -19,6 +19,8 @@ const NONCE_MEMORY_MINUTES: i64 = 30;
 /// The emulator's whole state. Locked briefly and never across an `.await`.
 #[derive(Debug)]
 pub(crate) struct State {
+    /// What the emulator was started with, which [`State::reset`] goes back to.
+    pub initial: Initial,
     /// Emulator clock = real clock + skew: what the gateway checks timestamps against.
     pub clock_skew: Duration,
     /// How far the services' clock runs ahead of the gateway's: moved forward by a test
@@ -29,8 +31,10 @@ pub(crate) struct State {
     /// Fingerprint of `(AccessKeyId, SignatureNonce)` → when it was first seen (emulator
     /// clock); the oldest forgotten beyond [`MAX_NONCES`].
     nonces: BoundedMap<u128, DateTime<Utc>>,
+    /// Queued faults, at most [`MAX_FAULTS`]: add them with [`State::queue_fault`].
     pub faults: Vec<Injection>,
-    pub requests: Bounded<RecordedRequest>,
+    /// The recorded requests, compact (see [`Record`]).
+    pub requests: Bounded<Record>,
     pub linkwan: LinkWan,
     pub sms: Sms,
     pub databank: Databank,
@@ -40,6 +44,16 @@ pub(crate) struct State {
     pub credentials: CredentialServices,
 }
 
+/// The settings a state is seeded with, kept so that a reset can seed it again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Initial {
+    pub clock_skew: Duration,
+    pub time_offset: Duration,
+    pub max_recorded_requests: usize,
+    /// The SMS settings (automatic approval, how signature names compare).
+    pub sms: super::sms::Options,
+}
+
 impl State {
     /// A freshly seeded state that records at most `max_recorded_requests` requests.
     pub fn new(
@@ -47,7 +61,17 @@ impl State {
         faults: Vec<Injection>,
         max_recorded_requests: usize,
     ) -> State {
+        let mut faults = faults;
+        if faults.len() > MAX_FAULTS {
+            faults.drain(..faults.len() - MAX_FAULTS);
+        }
         State {
+            initial: Initial {
+                clock_skew,
+                time_offset: Duration::zero(),
+                max_recorded_requests,
+                sms: super::sms::Options::default(),
+            },
             clock_skew,
             time_offset: Duration::zero(),
             nonces: BoundedMap::new(MAX_NONCES),
@@ -59,6 +83,55 @@ impl State {
             sts: StsStore::seeded(),
             credentials: CredentialServices::default(),
         }
+    }
+
+    /// [`State::new`] with these settings, the services' clock `time_offset` ahead.
+    pub fn with_time_offset(mut self, time_offset: Duration) -> State {
+        self.initial.time_offset = time_offset;
+        self.time_offset = time_offset;
+        self
+    }
+
+    /// Back to the state it was seeded with: every product's state, the recording, the fault
+    /// queue (emptied: faults queued at the start are not queued again), temporary credentials
+    /// and metadata tokens, the clock skew, time offset and SMS settings as configured. The spent
+    /// `SignatureNonce`s are kept, so a request signed before the reset cannot be replayed
+    /// after it.
+    pub fn reset(&mut self) {
+        let Initial {
+            clock_skew,
+            time_offset,
+            max_recorded_requests,
+            sms,
+        } = self.initial;
+        let nonces = std::mem::replace(&mut self.nonces, BoundedMap::new(0));
+        *self =
+            State::new(clock_skew, Vec::new(), max_recorded_requests).with_time_offset(time_offset);
+        self.nonces = nonces;
+        self.initial.sms = sms;
+        self.sms.options = sms;
+    }
+
+    /// Queues a fault behind the others; beyond [`MAX_FAULTS`] the oldest queued is dropped.
+    pub fn queue_fault(&mut self, injection: Injection) {
+        if injection.times == 0 {
+            return;
+        }
+        if self.faults.len() >= MAX_FAULTS {
+            self.faults.remove(0);
+        }
+        self.faults.push(injection);
+    }
+
+    /// Sets how far the services' clock runs ahead of the gateway's (`false`, and nothing
+    /// changes, when the services' clock would leave chrono's range).
+    pub fn set_time_offset(&mut self, offset: Duration) -> bool {
+        let now = self.now();
+        if now.checked_add_signed(offset).is_none() {
+            return false;
+        }
+        self.time_offset = offset;
+        true
     }
 
     /// The emulator's clock.

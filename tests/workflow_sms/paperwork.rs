@@ -2,7 +2,9 @@
 //! documented rules and codes, decisions by the Rust API and the control route.
 
 use alibaba_openapi::aliyun::sms::{self, ErrorCode};
-use alibaba_openapi::emulator::{accounts, AuditError, AuditState, DeliveryStatus, Emulator};
+use alibaba_openapi::emulator::{
+    accounts, AuditError, AuditState, DeliveryStatus, Emulator, Receipt,
+};
 use chrono::Duration;
 use serde_json::json;
 
@@ -592,4 +594,70 @@ async fn auto_approve_approves_every_application_at_submission() {
     emulator.set_sms_auto_approve(false);
     client.send(&qualification("手动资质")).await.unwrap();
     assert_eq!(emulator.pending_audits().len(), 1);
+}
+
+#[tokio::test]
+async fn reset_forgets_paperwork_and_sends_but_keeps_the_started_settings() {
+    let emulator = Emulator::builder()
+        .sms_auto_approve(true)
+        .start()
+        .await
+        .unwrap();
+    let client = common::aliyun_client(&emulator, accounts::OWNER);
+    let id = client
+        .send(&qualification("重置资质"))
+        .await
+        .unwrap()
+        .data
+        .unwrap();
+    client
+        .send(&sign("重置签名", id.parse().unwrap(), None))
+        .await
+        .unwrap();
+    client
+        .send(&send(
+            "13900000015",
+            accounts::SMS_TEST_SIGN_NAME,
+            accounts::SMS_TEST_TEMPLATE_CODE,
+            json!({"code":"1234"}),
+        ))
+        .await
+        .unwrap();
+    emulator.set_receipt("13900000015", Receipt::Never);
+    emulator.set_sms_auto_approve(false);
+    assert_eq!(emulator.sms_outbox().len(), 1);
+
+    emulator.reset();
+
+    assert!(emulator.sms_outbox().is_empty(), "the outbox is emptied");
+    let gone = client
+        .send(
+            &sms::GetSmsSign::builder()
+                .sign_name("重置签名")
+                .build()
+                .unwrap(),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(gone.code(), Some(&ErrorCode::SignatureNotFound));
+    // The seeds are back, and the chosen receipt is forgotten: delivered again.
+    client
+        .send(&send(
+            "13900000015",
+            accounts::SMS_TEST_SIGN_NAME,
+            accounts::SMS_TEST_TEMPLATE_CODE,
+            json!({"code":"1234"}),
+        ))
+        .await
+        .unwrap();
+    emulator.advance_time(Duration::seconds(5));
+    assert_eq!(
+        emulator.sms_outbox()[0].status,
+        DeliveryStatus::Delivered,
+        "{:?}",
+        emulator.sms_outbox()
+    );
+    // Automatic approval is what the emulator was started with, not what was set since.
+    client.send(&qualification("重置后资质")).await.unwrap();
+    assert!(emulator.pending_audits().is_empty());
 }
