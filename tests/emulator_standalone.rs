@@ -1,167 +1,17 @@
-//! The standalone emulator (`examples/emulator.rs`) as a user runs it: a child process that
-//! prints its address on the first line, configured by flags, answering requests signed by hand.
+//! The examples that run the emulator, as a user runs them: the standalone emulator
+//! (`examples/emulator.rs`), a child process that prints its address on the first line,
+//! configured by flags, answering requests signed by hand; and `examples/workflows.rs`.
 
-use std::io::{BufRead, BufReader};
-use std::net::SocketAddr;
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::sync::{mpsc, OnceLock};
+mod standalone_support;
+
+use std::process::Command;
 use std::time::Duration;
+
+use standalone_support::{emulator_binary, example_binary, Standalone};
 
 use alibaba_openapi::aliyun::sign::{percent_encode, v1};
 use alibaba_openapi::emulator::accounts;
 use serde_json::Value;
-
-/// What the example prints first, before the address.
-const BANNER: &str = "alibaba-openapi emulator listening on ";
-
-/// The example binary next to this test's: `…/<profile>/deps/<test>` → `…/<profile>/examples/emulator`.
-/// Built with cargo when it is missing or older than this test (so never stale).
-fn emulator_binary() -> PathBuf {
-    static BINARY: OnceLock<PathBuf> = OnceLock::new();
-    BINARY.get_or_init(locate_or_build).clone()
-}
-
-fn locate_or_build() -> PathBuf {
-    let test = std::env::current_exe().expect("the test knows its path");
-    let profile_dir = test
-        .parent()
-        .and_then(|deps| deps.parent())
-        .expect("tests run from <target>/<profile>/deps");
-    let binary = profile_dir
-        .join("examples")
-        .join(format!("emulator{}", std::env::consts::EXE_SUFFIX));
-    let modified = |path: &PathBuf| std::fs::metadata(path).and_then(|m| m.modified()).ok();
-    let fresh = match (modified(&binary), modified(&test)) {
-        (Some(built), Some(tested)) => built >= tested,
-        _ => false,
-    };
-    if !fresh {
-        build_example(profile_dir.file_name().and_then(|n| n.to_str()));
-    }
-    assert!(
-        binary.exists(),
-        "{} is missing after building the example",
-        binary.display()
-    );
-    binary
-}
-
-/// `cargo build --example emulator` with this test's profile and features (so the library is
-/// not rebuilt with other ones).
-fn build_example(profile: Option<&str>) {
-    let mut features = vec!["emulator"];
-    if cfg!(feature = "default") {
-        features.push("default");
-    }
-    if cfg!(feature = "rustls") {
-        features.push("rustls");
-    }
-    if cfg!(feature = "native-tls") {
-        features.push("native-tls");
-    }
-    let mut cargo = Command::new(env!("CARGO"));
-    // Cargo sets these for the test process only; some build scripts (ring's) track them, and
-    // inheriting them would make the nested build redo what the outer one built.
-    for (name, _) in std::env::vars_os() {
-        let Some(name) = name.to_str() else { continue };
-        let set_for_tests = [
-            "CARGO_MANIFEST_",
-            "CARGO_PKG_",
-            "CARGO_CRATE_NAME",
-            "CARGO_BIN_",
-            "CARGO_PRIMARY_PACKAGE",
-            "CARGO_TARGET_TMPDIR",
-            "CARGO_RUSTC_CURRENT_DIR",
-        ];
-        if set_for_tests.iter().any(|prefix| name.starts_with(prefix)) {
-            cargo.env_remove(name);
-        }
-    }
-    cargo
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["build", "--example", "emulator", "--no-default-features"])
-        .args(["--features", &features.join(",")]);
-    match profile {
-        Some("debug") | None => {}
-        Some(other) => {
-            cargo.args(["--profile", other]);
-        }
-    }
-    let status = cargo.status().expect("cargo runs");
-    assert!(status.success(), "building the emulator example failed");
-}
-
-/// A running emulator process, killed when dropped (so a failed assertion leaks nothing).
-struct Standalone {
-    child: Child,
-    addr: SocketAddr,
-}
-
-impl Drop for Standalone {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Standalone {
-    /// Starts the binary with `--listen 127.0.0.1:0` and `args`; reads the address from the
-    /// first line it prints.
-    fn start(args: &[&str]) -> Standalone {
-        let mut command = Command::new(emulator_binary());
-        command.args(["--listen", "127.0.0.1:0"]).args(args);
-        Standalone::spawn(command)
-    }
-
-    /// [`Standalone::start`] with at most `limit` open file descriptors, as `ulimit -n` sets.
-    #[cfg(unix)]
-    fn start_with_fd_limit(limit: u32, args: &[&str]) -> Standalone {
-        let mut command = Command::new("sh");
-        command
-            .arg("-c")
-            .arg(format!("ulimit -n {limit} && exec \"$0\" \"$@\""))
-            .arg(emulator_binary())
-            .args(["--listen", "127.0.0.1:0"])
-            .args(args);
-        Standalone::spawn(command)
-    }
-
-    fn spawn(mut command: Command) -> Standalone {
-        let child = command
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("the emulator example starts");
-        let mut guard = Standalone {
-            child,
-            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
-        };
-        let stdout = guard.child.stdout.take().expect("piped stdout");
-        let (lines, first) = mpsc::channel();
-        // Reads every line, so the child never blocks on a full pipe.
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines() {
-                let Ok(line) = line else { break };
-                // After the first line nobody listens; keep draining anyway.
-                let _ = lines.send(line);
-            }
-        });
-        let line = first
-            .recv_timeout(Duration::from_secs(60))
-            .expect("the emulator prints its address");
-        let addr = line
-            .strip_prefix(BANNER)
-            .unwrap_or_else(|| panic!("unexpected first line {line:?}"));
-        guard.addr = addr.parse().expect("an address on the first line");
-        guard
-    }
-
-    fn url(&self) -> String {
-        format!("http://{}", self.addr)
-    }
-}
 
 /// GetOwnedJoinPermission from the vector case `linkwan-GetOwnedJoinPermission`, signed by hand
 /// with the owner's key, a fresh Timestamp and SignatureNonce.
@@ -320,4 +170,39 @@ async fn standalone_emulator_keeps_answering_when_idle_connections_pile_up() {
     assert!(health["connections"].as_u64().unwrap() <= 32, "{health}");
     let (status, body) = get_owned_join_permission(&emulator.url()).await;
     assert_eq!(status, 200, "{body}");
+}
+
+/// `cargo run --example workflows --features emulator`, as the README tells a user to: both
+/// workflows run to their end against the bundled emulator, each step with the outcome the
+/// documentation describes.
+#[test]
+fn the_workflows_example_plays_both_workflows_to_the_end() {
+    let output = Command::new(example_binary("workflows"))
+        .env_remove("ALIBABA_CLOUD_ACCESS_KEY_ID")
+        .output()
+        .expect("the workflows example runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "the workflows example failed: {}\n{stdout}\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    for expected in [
+        "2. the owner offers it to the renter: order",
+        "4. the renter accepts: the owner sees Some(Accepted), rented by Some(\"some_user\")",
+        "5. accepting again: Some(\"IllegalOrderStateTransition\")",
+        "7. the renter returns it: Some(New) again",
+        "2. the reviewer approves it: signature status Some(Approved)",
+        "4. sending before its approval: Some(\"isv.SMS_TEMPLATE_ILLEGAL\")",
+        "6. a second code at once: flow control, 触发分钟级流控Permits:1",
+        "7. right after sending, the receipt: Some((Some(WaitingForReceipt), None))",
+        "8. a minute later on the services' clock: Some((Some(Delivered), Some(\"DELIVERED\")))",
+        "9. and the next code goes through: BizId Some(",
+    ] {
+        assert!(
+            stdout.contains(expected),
+            "missing {expected:?} in:\n{stdout}"
+        );
+    }
 }

@@ -17,14 +17,16 @@ use serde_json::Value;
 /// What the example prints first, before the address.
 pub const BANNER: &str = "alibaba-openapi emulator listening on ";
 
-/// The example binary next to this test's: `…/<profile>/deps/<test>` → `…/<profile>/examples/emulator`.
-/// Built with cargo when it is missing or older than this test (so never stale).
+/// The standalone emulator: the `emulator` example's binary.
 pub fn emulator_binary() -> PathBuf {
     static BINARY: OnceLock<PathBuf> = OnceLock::new();
-    BINARY.get_or_init(locate_or_build).clone()
+    BINARY.get_or_init(|| example_binary("emulator")).clone()
 }
 
-fn locate_or_build() -> PathBuf {
+/// The binary of example `name`, next to this test's: `…/<profile>/deps/<test>` →
+/// `…/<profile>/examples/<name>`. Built with cargo when it is missing or older than this test
+/// (so never stale).
+pub fn example_binary(name: &str) -> PathBuf {
     let test = std::env::current_exe().expect("the test knows its path");
     let profile_dir = test
         .parent()
@@ -32,14 +34,14 @@ fn locate_or_build() -> PathBuf {
         .expect("tests run from <target>/<profile>/deps");
     let binary = profile_dir
         .join("examples")
-        .join(format!("emulator{}", std::env::consts::EXE_SUFFIX));
+        .join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
     let modified = |path: &PathBuf| std::fs::metadata(path).and_then(|m| m.modified()).ok();
     let fresh = match (modified(&binary), modified(&test)) {
         (Some(built), Some(tested)) => built >= tested,
         _ => false,
     };
     if !fresh {
-        build_example(profile_dir.file_name().and_then(|n| n.to_str()));
+        build_example(name, profile_dir.file_name().and_then(|n| n.to_str()));
     }
     assert!(
         binary.exists(),
@@ -49,9 +51,9 @@ fn locate_or_build() -> PathBuf {
     binary
 }
 
-/// `cargo build --example emulator` with this test's profile and features (so the library is
+/// `cargo build --example <name>` with this test's profile and features (so the library is
 /// not rebuilt with other ones).
-fn build_example(profile: Option<&str>) {
+fn build_example(name: &str, profile: Option<&str>) {
     let mut features = vec!["emulator"];
     if cfg!(feature = "default") {
         features.push("default");
@@ -65,8 +67,10 @@ fn build_example(profile: Option<&str>) {
     let mut cargo = Command::new(env!("CARGO"));
     // Cargo sets these for the test process only; some build scripts (ring's) track them, and
     // inheriting them would make the nested build redo what the outer one built.
-    for (name, _) in std::env::vars_os() {
-        let Some(name) = name.to_str() else { continue };
+    for (variable, _) in std::env::vars_os() {
+        let Some(variable) = variable.to_str() else {
+            continue;
+        };
         let set_for_tests = [
             "CARGO_MANIFEST_",
             "CARGO_PKG_",
@@ -76,13 +80,16 @@ fn build_example(profile: Option<&str>) {
             "CARGO_TARGET_TMPDIR",
             "CARGO_RUSTC_CURRENT_DIR",
         ];
-        if set_for_tests.iter().any(|prefix| name.starts_with(prefix)) {
-            cargo.env_remove(name);
+        if set_for_tests
+            .iter()
+            .any(|prefix| variable.starts_with(prefix))
+        {
+            cargo.env_remove(variable);
         }
     }
     cargo
         .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["build", "--example", "emulator", "--no-default-features"])
+        .args(["build", "--example", name, "--no-default-features"])
         .args(["--features", &features.join(",")]);
     match profile {
         Some("debug") | None => {}
@@ -91,7 +98,7 @@ fn build_example(profile: Option<&str>) {
         }
     }
     let status = cargo.status().expect("cargo runs");
-    assert!(status.success(), "building the emulator example failed");
+    assert!(status.success(), "building the {name} example failed");
 }
 
 /// A running emulator process, killed when dropped (so a failed assertion leaks nothing).
