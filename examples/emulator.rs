@@ -134,9 +134,10 @@ fn print_banner(emulator: &Emulator, settings: &cli::Settings) {
         accounts::EXPIRED_STS.security_token
     );
     println!(
-        "Join permissions: {} and {} (owner), {} (other)",
+        "Join permissions: {}, {} and {} (owner), {} (other)",
         accounts::JOIN_PERMISSION_ID,
         accounts::SECOND_JOIN_PERMISSION_ID,
+        accounts::THIRD_JOIN_PERMISSION_ID,
         accounts::OTHER_JOIN_PERMISSION_ID
     );
     println!(
