@@ -7,9 +7,8 @@ mod standalone_support;
 use std::process::Command;
 use std::time::Duration;
 
-use standalone_support::{emulator_binary, example_binary, Standalone};
+use standalone_support::{emulator_binary, example_binary, post_signed_v1, Standalone};
 
-use alibaba_openapi::aliyun::sign::{percent_encode, v1};
 use alibaba_openapi::emulator::accounts;
 use serde_json::Value;
 
@@ -41,25 +40,8 @@ async fn get_owned_join_permission(url: &str) -> (u16, Value) {
             _ => {}
         }
     }
-    let method = case["method"].as_str().unwrap();
-    let signature = v1::signature(
-        method,
-        params.iter().cloned(),
-        accounts::OWNER.access_key_secret,
-    );
-    params.push(("Signature".to_owned(), signature));
-    let query: Vec<String> = params
-        .iter()
-        .map(|(k, v)| format!("{}={}", percent_encode(k), percent_encode(v)))
-        .collect();
-    let response = reqwest::Client::new()
-        .post(format!("{url}/?{}", query.join("&")))
-        .send()
-        .await
-        .expect("the standalone emulator answers");
-    let status = response.status().as_u16();
-    let text = response.text().await.unwrap();
-    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    assert_eq!(case["method"], "POST", "the case is sent as it was signed");
+    post_signed_v1(url, params, accounts::OWNER.access_key_secret).await
 }
 
 #[tokio::test]

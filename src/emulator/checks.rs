@@ -40,14 +40,7 @@ pub(crate) fn check_except(
     request: &Incoming,
     own: &[&str],
 ) -> Result<(), ApiError> {
-    for p in action.params.iter().filter(|p| p.required) {
-        if !present(p, request) {
-            return Err(missing(action.product, p));
-        }
-    }
-    for p in &action.params {
-        check_type(p, request)?;
-    }
+    check_shape(action, request, &[])?;
     for p in action
         .params
         .iter()

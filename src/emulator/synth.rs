@@ -327,11 +327,10 @@ impl Synth<'_> {
         now - now.rem_euclid(DAY_MILLIS)
     }
 
-    /// The kind the overlay gives a field where the model's type drifts (LinkWAN `DataRate`
-    /// is a string in one answer, a number in the others; the client types it as a number).
-    fn overlay_kind(&self, name: &str, path: &str) -> Option<Kind> {
-        let rule = self
-            .action
+    /// The Rust type the overlay gives the field at `path` (wire name `name`): the action's
+    /// rule for that path first, then the product's rule for that name.
+    fn rust_type(&self, name: &str, path: &str) -> Option<&str> {
+        self.action
             .response_rules
             .get(path)
             .and_then(|r| r.rust_type.as_deref())
@@ -340,8 +339,13 @@ impl Synth<'_> {
                     .field_rules
                     .get(name)
                     .and_then(|r| r.rust_type.as_deref())
-            })?;
-        match rule {
+            })
+    }
+
+    /// The kind the overlay gives a field where the model's type drifts (LinkWAN `DataRate`
+    /// is a string in one answer, a number in the others; the client types it as a number).
+    fn overlay_kind(&self, name: &str, path: &str) -> Option<Kind> {
+        match self.rust_type(name, path)? {
             "u64" | "u32" | "i64" | "millis" => Some(Kind::Integer),
             "String" => Some(Kind::String),
             _ => None,
@@ -350,18 +354,7 @@ impl Synth<'_> {
 
     /// What a scalar field holds: the overlay's word first, then its name.
     fn hint(&self, kind: Kind, name: &str, path: &str) -> Hint<'_> {
-        let rule = self
-            .action
-            .response_rules
-            .get(path)
-            .and_then(|r| r.rust_type.as_deref())
-            .or_else(|| {
-                self.product
-                    .field_rules
-                    .get(name)
-                    .and_then(|r| r.rust_type.as_deref())
-            });
-        match rule {
+        match self.rust_type(name, path) {
             Some("eui") => return Hint::Eui,
             Some("millis") => return Hint::Millis,
             Some(other) => {

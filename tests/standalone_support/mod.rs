@@ -180,7 +180,7 @@ pub async fn signed_linkwan(
     action: &str,
     extra: &[(&str, &str)],
 ) -> (u16, Value) {
-    let mut params: Vec<(String, String)> = [
+    let params: Vec<(String, String)> = [
         ("AccessKeyId", account.access_key_id.to_owned()),
         ("Action", action.to_owned()),
         ("Format", "JSON".to_owned()),
@@ -201,7 +201,17 @@ pub async fn signed_linkwan(
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
     )
     .collect();
-    let signature = v1::signature("POST", params.iter().cloned(), account.access_key_secret);
+    post_signed_v1(url, params, account.access_key_secret).await
+}
+
+/// `params` (common and business parameters, no `Signature`) signed with v1 by `secret` and
+/// POSTed in the query string to `url`: its status and JSON body (`Null` if not JSON).
+pub async fn post_signed_v1(
+    url: &str,
+    mut params: Vec<(String, String)>,
+    secret: &str,
+) -> (u16, Value) {
+    let signature = v1::signature("POST", params.iter().cloned(), secret);
     params.push(("Signature".to_owned(), signature));
     let query: Vec<String> = params
         .iter()

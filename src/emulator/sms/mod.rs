@@ -259,6 +259,19 @@ fn china_time(at: DateTime<Utc>) -> String {
     china(at).format("%Y-%m-%d %H:%M:%S").to_string()
 }
 
+/// The page size of a paperwork listing (`QuerySmsSignList`, `QuerySmsTemplateList`,
+/// `QuerySmsQualificationRecord`) when `PageSize` is not sent.
+const DEFAULT_PAGE_SIZE: i64 = 10;
+
+/// The page a paperwork listing asks for: page `number_param` (from 1, default 1) of `items`,
+/// `PageSize` to a page (default [`DEFAULT_PAGE_SIZE`]); with the page number and size in
+/// effect, which the answer echoes.
+fn requested_page<T>(call: &Call<'_>, number_param: &str, items: Vec<T>) -> (Vec<T>, i64, i64) {
+    let number = int_param(call, number_param).unwrap_or(1).max(1);
+    let size = int_param(call, "PageSize").unwrap_or(DEFAULT_PAGE_SIZE);
+    (page(items, number, size), number, size)
+}
+
 /// Page `index` (from 1) of `items`, `size` to a page.
 fn page<T>(items: Vec<T>, index: i64, size: i64) -> Vec<T> {
     let size = usize::try_from(size).unwrap_or(0);

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use serde_json::{json, Map, Value};
 
 use super::audit::{AuditState, Review};
-use super::{business, china_time, int_param, owner, page, param, spec, text_bytes, Sms};
+use super::{business, china_time, int_param, owner, param, requested_page, spec, text_bytes, Sms};
 use crate::emulator::checks;
 use crate::emulator::gateway::{ApiResult, Call};
 
@@ -18,8 +18,6 @@ pub(super) const FIRST_QUALIFICATION_ID: u64 = 200_000_001;
 const WORK_ORDER_OFFSET: u64 = 100_000_000;
 /// The organization code of the seeded qualification and letter.
 pub(super) const SAMPLE_ORGANIZATION_CODE: &str = "91330106MA27XF6M8E";
-/// The page size when `PageSize` is not sent.
-const DEFAULT_PAGE_SIZE: i64 = 10;
 /// Where the answers say uploaded files are.
 const FILE_URL_BASE: &str = "https://dysms-qualification.oss-cn-zhangjiakou.aliyuncs.com/";
 
@@ -247,9 +245,8 @@ impl Sms {
             .filter(|q| work_order.is_none_or(|w| i64::try_from(q.work_order_id()) == Ok(w)))
             .collect();
         let total = matching.len();
-        let page_no = int_param(call, "PageNo").unwrap_or(1).max(1);
-        let page_size = int_param(call, "PageSize").unwrap_or(DEFAULT_PAGE_SIZE);
-        let list: Vec<Value> = page(matching, page_no, page_size)
+        let (shown, page_no, page_size) = requested_page(call, "PageNo", matching);
+        let list: Vec<Value> = shown
             .into_iter()
             .map(|q| {
                 json!({

@@ -7,13 +7,12 @@ use serde_json::{json, Value};
 
 use super::audit::Review;
 use super::{
-    china_time, declared, int_param, invalid, isv, ok, owner, page, param, spec, text_bytes, Sms,
+    china_time, declared, int_param, invalid, isv, ok, owner, param, requested_page, spec,
+    text_bytes, Sms,
 };
 use crate::emulator::checks;
 use crate::emulator::gateway::{ApiError, ApiResult, Call};
 
-/// The page size of `QuerySmsSignList` when `PageSize` is not sent.
-const DEFAULT_PAGE_SIZE: i64 = 10;
 /// Where the answers say a signature's proof files are.
 const FILE_URL_BASE: &str = "https://dysms-sign.oss-cn-zhangjiakou.aliyuncs.com/";
 
@@ -475,9 +474,8 @@ impl Sms {
         let owner = owner(call);
         let mine: Vec<&Sign> = self.signs.iter().filter(|s| s.owner == owner).collect();
         let total = mine.len();
-        let index = int_param(call, "PageIndex").unwrap_or(1).max(1);
-        let size = int_param(call, "PageSize").unwrap_or(DEFAULT_PAGE_SIZE);
-        let items: Vec<Value> = page(mine, index, size)
+        let (shown, index, size) = requested_page(call, "PageIndex", mine);
+        let items: Vec<Value> = shown
             .into_iter()
             .map(|s| {
                 let mut item = json!({

@@ -11,16 +11,14 @@ use serde_json::{json, Value};
 use super::audit::Review;
 use super::signs::refuse_unless_rejected;
 use super::{
-    china_time, declared, int_param, invalid, missing, ok, owner, page, param, spec, text_bytes,
-    Sms,
+    china_time, declared, int_param, invalid, missing, ok, owner, param, requested_page, spec,
+    text_bytes, Sms,
 };
 use crate::emulator::checks;
 use crate::emulator::gateway::{ApiError, ApiResult, Call};
 
 /// Template codes are `SMS_` and a number, from this one.
 pub(super) const FIRST_TEMPLATE_NUMBER: u64 = 100_000_001;
-/// The page size of `QuerySmsTemplateList` when `PageSize` is not sent.
-const DEFAULT_PAGE_SIZE: i64 = 10;
 
 /// `TemplateType` as the applications number it.
 pub(super) const VERIFICATION: i64 = 0;
@@ -445,9 +443,8 @@ impl Sms {
         let owner = owner(call);
         let mine: Vec<&Template> = self.templates.iter().filter(|t| t.owner == owner).collect();
         let total = mine.len();
-        let index = int_param(call, "PageIndex").unwrap_or(1).max(1);
-        let size = int_param(call, "PageSize").unwrap_or(DEFAULT_PAGE_SIZE);
-        let items: Vec<Value> = page(mine, index, size)
+        let (shown, index, size) = requested_page(call, "PageIndex", mine);
+        let items: Vec<Value> = shown
             .into_iter()
             .map(|t| {
                 json!({
